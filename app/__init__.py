@@ -1,0 +1,113 @@
+"""The application factory: a short list of named steps."""
+import logging
+from pathlib import Path
+
+from flask import Flask, render_template
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import Config, ProductionConfig, check_production
+from app.extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: type[Config] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config or Config)
+    if config is ProductionConfig:
+        check_production(app.config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    register_outbox(app)
+    register_commands(app)
+    if app.config["PROXY_COUNT"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
+                                x_proto=app.config["PROXY_COUNT"])
+    logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from app.database import configure_engine
+    from app.models import User
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    with app.app_context():
+        configure_engine(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.cart import bp as cart_bp
+    from app.shop import bp as shop_bp
+
+    app.register_blueprint(shop_bp)
+    app.register_blueprint(cart_bp)
+    app.register_blueprint(auth_bp, url_prefix="/admin")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    def render_error(error):
+        code = getattr(error, "code", 500)
+        return render_template(f"errors/{code}.html", error=error), code
+
+    for code in (400, 403, 404, 405, 429, 500):
+        app.errorhandler(code)(render_error)
+    app.errorhandler(CSRFError)(lambda error: (render_template(
+        "errors/400.html", error=error), 400))
+
+
+def register_security_headers(app: Flask) -> None:
+    policy = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+              "form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'")
+
+    @app.after_request
+    def set_headers(response):
+        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+
+def register_outbox(app: Flask) -> None:
+    """Send the emails a request wrote to the outbox once the response is out."""
+    from app.services import notifications
+
+    @app.after_request
+    def send_after_response(response):
+        if db.session.info.pop(notifications.PENDING, False) and app.config["MAIL_SEND_AFTER_REQUEST"]:
+            def send():
+                with app.app_context():
+                    notifications.send_due()
+            response.call_on_close(send)
+        return response
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.templating import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.cli import register
+
+    register(app)

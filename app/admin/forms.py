@@ -1,0 +1,152 @@
+"""Back-office forms: labels exactly as DESIGN section 2 and 6 write them."""
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, DecimalField, HiddenField, IntegerField,
+                     SelectField, StringField, TextAreaField)
+from wtforms.validators import (InputRequired, Length, NumberRange, Optional, Regexp,
+                                ValidationError)
+
+from app.domain.buttons import Policy
+from app.domain.orders import OrderStatus
+
+MAX_STOCK = 1_000_000
+MAX_PRICE = 1_000_000
+
+
+class SettingsForm(FlaskForm):
+    """A settings tab: every field but the CSRF token is a store setting."""
+
+    sections: dict[str, list[str]] = {}
+
+    def setting_names(self) -> list[str]:
+        return [name for names in self.sections.values() for name in names]
+
+
+class SalesOrdersForm(SettingsForm):
+    sections = {
+        "Order Processing Rules": ["create_backorder", "disable_partial_backorder",
+                                   "keep_empty_parent", "auto_release"],
+        "Order Numbering": ["order_prefix", "backorder_suffix"],
+    }
+    create_backorder = BooleanField("Create backorder when backorder items")
+    disable_partial_backorder = BooleanField("Disable partial backorder")
+    keep_empty_parent = BooleanField("Keep original empty order if all items backordered")
+    auto_release = BooleanField("Release backorders automatically when stock arrives")
+    order_prefix = StringField("Order ID prefix", validators=[
+        InputRequired(message="Enter a prefix"),
+        Regexp(r"^[A-Za-z]{1,10}$", message="Use 1 to 10 letters")])
+    backorder_suffix = BooleanField("Enable Backorder Suffix")
+
+
+class WebStoreForm(SettingsForm):
+    sections = {"Webshop Settings > Checkout Settings": ["out_of_stock_checkout",
+                                                         "show_arrival_date"]}
+    out_of_stock_checkout = BooleanField("Enable Out Of Stock Checkout")
+    show_arrival_date = BooleanField("Show expected arrival date")
+
+
+SETTINGS_TABS = {
+    "sales-orders": ("Sales Orders & Invoices", SalesOrdersForm),
+    "web-store": ("Web Store", WebStoreForm),
+}
+
+
+class ProductForm(FlaskForm):
+    sku = StringField("SKU", validators=[
+        InputRequired(message="Enter a SKU"),
+        Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+               message="Use up to 64 letters, digits, dots, dashes or underscores")])
+    name = StringField("Name", validators=[InputRequired(message="Enter a name"),
+                                           Length(max=200)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
+    price = DecimalField("Price", places=2, validators=[
+        InputRequired(message="Enter a price"),
+        NumberRange(0, MAX_PRICE, message=f"Enter a price from 0 to {MAX_PRICE:,}")])
+    on_hand = IntegerField("On hand", default=0, validators=[
+        InputRequired(message="Enter the units on hand"),
+        NumberRange(0, MAX_STOCK, message=f"Enter a whole number from 0 to {MAX_STOCK:,}")])
+    backorder_policy = SelectField("Backorders", choices=[p.value for p in Policy],
+                                   default=Policy.STORE.value)
+    arrival_date = DateField("Date of arrival", validators=[Optional()])
+    backorder_limit = IntegerField("Backorder limit", validators=[
+        Optional(), NumberRange(0, MAX_STOCK, message=f"Enter a whole number from 0 to {MAX_STOCK:,}")])
+
+    def validate_price(self, field):
+        if field.data is not None and field.data != field.data.quantize(field.data.__class__("0.01")):
+            raise ValidationError("Enter a price in dollars and cents")
+
+
+class ReceiveStockForm(FlaskForm):
+    quantity = IntegerField("Quantity", validators=[
+        InputRequired(message="Enter the units received"),
+        NumberRange(1, MAX_STOCK, message=f"Enter a whole number from 1 to {MAX_STOCK:,}")])
+    reference = StringField("Reference", validators=[
+        InputRequired(message="Enter a reference, such as the supplier's delivery number"),
+        Length(max=100)])
+
+
+class AdjustStockForm(FlaskForm):
+    quantity = IntegerField("Change", validators=[
+        InputRequired(message="Enter the change in units, such as -2"),
+        NumberRange(-MAX_STOCK, MAX_STOCK, message="Enter a whole number of units")])
+    reason = StringField("Reason", validators=[InputRequired(message="Enter the reason"),
+                                               Length(max=100)])
+
+    def validate_quantity(self, field):
+        if field.data == 0:
+            raise ValidationError("Enter a change other than 0")
+
+
+class OrderForm(FlaskForm):
+    """The order page's Save form; order_form() adds a Qty and BKO field per line."""
+
+    version = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
+    status = SelectField("Status", choices=[s.value for s in OrderStatus])
+    line_ids: list[int] = []
+
+    def quantity_field(self, line_id: int):
+        return self[f"qty_{line_id}"]
+
+    def bko_field(self, line_id: int):
+        return self[f"bko_{line_id}"]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for line_id in self.line_ids:
+            qty, bko = self.quantity_field(line_id), self.bko_field(line_id)
+            if valid and bko.data and qty.data is not None and bko.data > qty.data:
+                bko.errors.append(f"BKO cannot be more than the Qty ({qty.data})")
+                valid = False
+        return valid
+
+
+def order_form(lines, statuses, **kwargs) -> OrderForm:
+    """An OrderForm with `Qty for <SKU>` and `BKO for <SKU>` for each line."""
+    class LinesForm(OrderForm):
+        pass
+
+    LinesForm.line_ids = [line.id for line in lines]
+    for line in lines:
+        setattr(LinesForm, f"qty_{line.id}", IntegerField(
+            f"Qty for {line.sku}", default=line.quantity, validators=[
+                InputRequired(message="Enter a Qty"),
+                NumberRange(1, 999, message="Enter a whole number from 1 to 999")]))
+        setattr(LinesForm, f"bko_{line.id}", IntegerField(
+            f"BKO for {line.sku}", default=0, validators=[
+                Optional(), NumberRange(0, 999, message="Enter a whole number from 0 to the Qty")]))
+    form = LinesForm(**kwargs)
+    form.status.choices = [s.value for s in statuses]
+    return form
+
+
+class VersionForm(FlaskForm):
+    """A button that acts on an order as the page showed it."""
+
+    version = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
+
+
+class PaymentForm(VersionForm):
+    amount = DecimalField("Amount", places=2, validators=[
+        InputRequired(message="Enter an amount"),
+        NumberRange(0.01, MAX_PRICE, message="Enter an amount above zero")])
+    method = SelectField("Method", choices=["Bank deposit", "Cash", "Card", "Cheque", "Other"])
+    reference = StringField("Reference", validators=[Optional(), Length(max=100)])

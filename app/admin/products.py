@@ -1,0 +1,116 @@
+"""Products: list, add, edit, and receive or adjust stock."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.admin import bp
+from app.admin.forms import AdjustStockForm, ProductForm, ReceiveStockForm
+from app.domain.buttons import Policy
+from app.domain.errors import DomainError
+from app.models import Product
+from app.services import catalog, inventory
+
+
+@bp.get("/products")
+def products():
+    """Products by SKU, searchable."""
+    query = request.args.get("q", "")[:100]
+    page = catalog.product_list_page(request.args.get("page", 1, type=int),
+                                     current_app.config["ADMIN_PAGE_SIZE"], query)
+    return render_template("admin/products.html", page=page, query=query)
+
+
+def product_data(form: ProductForm) -> catalog.ProductData:
+    return catalog.ProductData(
+        sku=form.sku.data.strip(), name=form.name.data.strip(),
+        description=(form.description.data or "").strip(), price=form.price.data,
+        on_hand=form.on_hand.data, backorder_policy=Policy(form.backorder_policy.data),
+        arrival_date=form.arrival_date.data, backorder_limit=form.backorder_limit.data)
+
+
+
+@bp.route("/products/new", methods=["GET", "POST"])
+def new_product():
+    """Add a product."""
+    form = ProductForm()
+    if form.validate_on_submit():
+        try:
+            product = catalog.create_product(product_data(form), current_user)
+        except DomainError as error:
+            getattr(form, error.field or "sku").errors.append(error.message)
+        else:
+            flash(f"{product.sku} added", "success")
+            return redirect(url_for("admin.product", sku=product.sku))
+    return render_template("admin/product_form.html", form=form, product=None), \
+        (400 if form.is_submitted() else 200)
+
+
+def render_product(product: Product, form=None, receive_form=None, adjust_form=None,
+                   code: int = 200):
+    if form is None:
+        form = ProductForm(obj=product, formdata=None)
+        form.backorder_policy.data = product.backorder_policy.value
+    return render_template(
+        "admin/product_form.html", product=product, form=form,
+        receive_form=receive_form or ReceiveStockForm(formdata=None),
+        adjust_form=adjust_form or AdjustStockForm(formdata=None),
+        movements=inventory.recent_movements(product.id)), code
+
+
+@bp.get("/products/<sku>")
+def product(sku: str):
+    """Edit a product; see its stock; receive stock."""
+    return render_product(catalog.find_product(sku) or abort(404))
+
+
+@bp.post("/products/<sku>")
+def save_product(sku: str):
+    """Save the product form."""
+    product = catalog.find_product(sku) or abort(404)
+    form = ProductForm()
+    if form.validate_on_submit():
+        try:
+            saved = catalog.update_product(sku, product_data(form), current_user)
+        except DomainError as error:
+            field = "on_hand" if error.field == "quantity" else error.field
+            getattr(form, field or "sku").errors.append(error.message)
+            return render_product(catalog.find_product(sku), form=form, code=409)
+        flash(f"{saved.sku} saved", "success")
+        return redirect(url_for("admin.product", sku=saved.sku))
+    return render_product(product, form=form, code=400)
+
+
+@bp.post("/products/<sku>/receive")
+def receive_stock(sku: str):
+    """`Receive stock`: on hand goes up and waiting orders are served first."""
+    product = catalog.find_product(sku) or abort(404)
+    form = ReceiveStockForm()
+    if form.validate_on_submit():
+        try:
+            ready = inventory.receive_stock(sku, form.quantity.data, form.reference.data.strip(),
+                                            current_user)
+        except DomainError as error:
+            form.quantity.errors.append(error.message)
+            return render_product(catalog.find_product(sku), receive_form=form, code=409)
+        flash(f"Received {form.quantity.data} x {sku}", "success")
+        for order in ready:
+            flash(f"Backorder {order.reference} has all its stock"
+                  + (" and is released to New" if order.status == "New" else ": mark it as New"),
+                  "success")
+        return redirect(url_for("admin.product", sku=sku))
+    return render_product(product, receive_form=form, code=400)
+
+
+@bp.post("/products/<sku>/adjust")
+def adjust_stock(sku: str):
+    """Correct on hand: a count, damage. Never below committed."""
+    product = catalog.find_product(sku) or abort(404)
+    form = AdjustStockForm()
+    if form.validate_on_submit():
+        try:
+            inventory.adjust_stock(sku, form.quantity.data, form.reason.data.strip(), current_user)
+        except DomainError as error:
+            form.quantity.errors.append(error.message)
+            return render_product(catalog.find_product(sku), adjust_form=form, code=409)
+        flash(f"Stock of {sku} adjusted by {form.quantity.data:+}", "success")
+        return redirect(url_for("admin.product", sku=sku))
+    return render_product(product, adjust_form=form, code=400)

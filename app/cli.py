@@ -1,0 +1,83 @@
+"""Commands: flask --app wsgi init-db | seed-demo | create-user | send-mail."""
+import secrets
+from datetime import date, timedelta
+from decimal import Decimal
+
+import click
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from app.domain.buttons import Policy
+from app.extensions import db
+from app.models import Product, Role, User
+from app.services import notifications, transaction
+from app.services.catalog import ProductData, create_product
+
+DEMO_PRODUCTS = [
+    ("TEA-001", "Assam breakfast tea, 250 g", "14.50", 40, Policy.STORE, None, None),
+    ("TEA-002", "Sencha green tea, 100 g", "18.00", 3, Policy.STORE, None, None),
+    ("POT-001", "Cast iron teapot, 1 L", "89.00", 0, Policy.STORE, 21, None),
+    ("CUP-001", "Stoneware cup, set of 2", "32.00", 0, Policy.ALWAYS, 10, None),
+    ("KET-001", "Gooseneck kettle", "129.00", 0, Policy.STORE, 35, 5),
+    ("INF-001", "Glass infuser", "12.00", 0, Policy.NEVER, None, None),
+    ("TIN-001", "Tea caddy, tin", "9.50", 12, Policy.STORE, None, None),
+    ("MAT-001", "Bamboo tea mat", "7.00", 0, Policy.STORE, 14, None),
+]
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("init-db")
+    def init_db() -> None:
+        """Create or upgrade the database schema (migrations)."""
+        upgrade()
+        click.echo("Database is up to date.")
+
+    @app.cli.command("seed-demo")
+    def seed_demo() -> None:
+        """Load a small demo shop once, with an admin whose password is printed."""
+        if db.session.scalar(select(Product.id).limit(1)) is not None:
+            click.echo("The demo shop is already loaded (the data is kept). To set a new "
+                       "admin password: flask --app wsgi create-user EMAIL --role admin")
+            return
+        for sku, name, price, on_hand, policy, arrives_in, limit in DEMO_PRODUCTS:
+            arrival = date.today() + timedelta(days=arrives_in) if arrives_in else None
+            create_product(ProductData(sku=sku, name=name, description=f"{name}.",
+                                       price=Decimal(price), on_hand=on_hand,
+                                       backorder_policy=policy, arrival_date=arrival,
+                                       backorder_limit=limit), user=None)
+        password = secrets.token_urlsafe(12)
+        save_user("admin@example.com", Role.ADMIN, password)
+        click.echo("Demo shop loaded: 8 products.")
+        click.echo(f"Sign in at http://127.0.0.1:5000/admin/login as admin@example.com "
+                   f"with password {password}")
+
+    @app.cli.command("create-user")
+    @click.argument("email")
+    @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+                  help="Asked for when not given.")
+    def create_user(email: str, role: str, password: str) -> None:
+        """Create a staff user, or set the role and password of an existing one."""
+        if len(password) < 8:
+            raise click.BadParameter("use at least 8 characters", param_hint="--password")
+        created = save_user(email.strip().lower(), Role(role), password)
+        click.echo(f"{'Created' if created else 'Updated'} {role} {email}.")
+
+    @app.cli.command("send-mail")
+    def send_mail() -> None:
+        """Send the emails waiting in the outbox."""
+        sent, failed = notifications.send_due()
+        click.echo(f"Sent {sent}, failed {failed} (failed ones are tried again next time).")
+
+
+def save_user(email: str, role: Role, password: str) -> bool:
+    with transaction():
+        user = db.session.scalar(select(User).where(User.email == email))
+        created = user is None
+        if created:
+            user = User(email=email, role=role)
+            db.session.add(user)
+        user.role = role
+        user.set_password(password)
+    return created

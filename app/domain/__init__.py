@@ -1,0 +1,1 @@
+"""Pure rules: no Flask, no SQLAlchemy. Plain data in, plain data out."""

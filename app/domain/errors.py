@@ -1,0 +1,46 @@
+"""Domain errors, raised by name and shown to people as their message."""
+
+
+class DomainError(Exception):
+    """A rule said no. The message is written for the person who asked."""
+
+    field: str | None = None
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if field is not None:
+            self.field = field
+
+
+class InsufficientStock(DomainError):
+    field = "quantity"
+
+
+class BackordersDisabled(DomainError):
+    pass
+
+
+class OrderNotEditable(DomainError):
+    pass
+
+
+class IllegalTransition(DomainError):
+    field = "status"
+
+
+class StaleOrder(DomainError):
+    def __init__(self, message: str = "This order changed since you opened it"):
+        super().__init__(message)
+
+
+class InvalidQuantity(DomainError):
+    field = "quantity"
+
+
+class PaymentRefused(DomainError):
+    field = "amount"
+
+
+class StockAdjustmentRefused(DomainError):
+    field = "quantity"

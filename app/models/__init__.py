@@ -1,0 +1,13 @@
+"""Models, one module per aggregate."""
+from app.models.catalog import BackorderPolicy, Product
+from app.models.orders import Order, OrderEvent, OrderLine, OrderNumber, OrderStatus, Payment
+from app.models.outbox import OutboxEmail
+from app.models.settings import SettingChange, StoreSettings
+from app.models.stock import StockMovement
+from app.models.users import Role, User
+
+__all__ = [
+    "BackorderPolicy", "Product", "Order", "OrderEvent", "OrderLine", "OrderNumber",
+    "OrderStatus", "Payment", "OutboxEmail", "SettingChange", "StoreSettings",
+    "StockMovement", "Role", "User",
+]

@@ -1,0 +1,147 @@
+"""Orders, their lines, payments and timeline."""
+import secrets
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (CheckConstraint, Enum, ForeignKey, Index, String, Text,
+                        UniqueConstraint, and_, exists, select)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+
+from app.domain.orders import BACKORDER_STATUSES, OPEN_STATUSES, OrderStatus
+from app.extensions import db
+from app.models.types import Money, Timestamp, UTCDateTime, utcnow
+
+
+
+
+class OrderNumber(db.Model):
+    """Hands out order numbers: one insert, no lock shared between checkouts."""
+
+    __tablename__ = "order_numbers"
+    FIRST = 1000  # id 1 is order 1001
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class OrderLine(db.Model):
+    __tablename__ = "order_lines"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("allocated >= 0 AND allocated <= quantity", name="allocated_within_quantity"),
+        Index("ix_order_lines_product_order", "product_id", "order_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    sku: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    unit_price: Mapped[Money]
+    quantity: Mapped[int]
+    allocated: Mapped[int] = mapped_column(default=0)
+
+    order: Mapped["Order"] = relationship(back_populates="lines")
+
+    @property
+    def unallocated(self) -> int:
+        return self.quantity - self.allocated
+
+    @property
+    def subtotal(self) -> Decimal:
+        return self.unit_price * self.quantity
+
+    def __repr__(self) -> str:
+        return f"<OrderLine {self.sku} qty={self.quantity} allocated={self.allocated}>"
+
+
+class Order(db.Model):
+    __tablename__ = "orders"
+    __table_args__ = (
+        UniqueConstraint("prefix", "number", "suffix", name="uq_order_number"),
+        CheckConstraint("amount_paid >= 0 AND amount_paid <= total", name="paid_within_total"),
+        Index("ix_orders_status_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    prefix: Mapped[str] = mapped_column(String(10))
+    number: Mapped[int]
+    suffix: Mapped[int | None]
+    status: Mapped[OrderStatus] = mapped_column(
+        Enum(OrderStatus, native_enum=False, length=32, validate_strings=True,
+             values_callable=lambda e: [m.value for m in e]))
+    customer_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    address: Mapped[str] = mapped_column(Text)
+    payment_method: Mapped[str] = mapped_column(String(40))
+    total: Mapped[Money] = mapped_column(default=Decimal("0.00"))
+    amount_paid: Mapped[Money] = mapped_column(default=Decimal("0.00"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    version: Mapped[int] = mapped_column(default=1)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    placed_at: Mapped[Timestamp] = mapped_column(index=True)
+
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", order_by="OrderLine.id", cascade="all, delete-orphan")
+    parent: Mapped["Order | None"] = relationship(remote_side=[id], back_populates="backorders")
+    backorders: Mapped[list["Order"]] = relationship(back_populates="parent", order_by="Order.id")
+    events: Mapped[list["OrderEvent"]] = relationship(
+        order_by="OrderEvent.id", cascade="all, delete-orphan", back_populates="order")
+    payments: Mapped[list["Payment"]] = relationship(
+        order_by="Payment.id", cascade="all, delete-orphan", back_populates="order")
+
+    @property
+    def payment_required(self) -> Decimal:
+        return self.total - self.amount_paid
+
+    @property
+    def is_backorder(self) -> bool:
+        return self.status in BACKORDER_STATUSES
+
+    def __repr__(self) -> str:
+        return f"<Order {self.reference} {self.status}>"
+
+
+# Ready: every line has its stock. Deferred: loaded only where a page asks for it.
+Order.is_fully_allocated = column_property(
+    ~exists().where(and_(OrderLine.order_id == Order.id,
+                         OrderLine.allocated < OrderLine.quantity)).correlate_except(OrderLine),
+    deferred=True,
+)
+
+
+class Payment(db.Model):
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    amount: Mapped[Money]
+    method: Mapped[str] = mapped_column(String(40))
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[Timestamp]
+
+    order: Mapped[Order] = relationship(back_populates="payments")
+
+    def __repr__(self) -> str:
+        return f"<Payment {self.amount} {self.method}>"
+
+
+class OrderEvent(db.Model):
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    message: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[Timestamp]
+
+    order: Mapped[Order] = relationship(back_populates="events")
+
+    def __repr__(self) -> str:
+        return f"<OrderEvent {self.kind}: {self.message}>"

@@ -1,0 +1,26 @@
+"""Use cases. Each owns its transaction: it commits when it finishes, else rolls back."""
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from app.extensions import db
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """Run a use case in one write transaction.
+
+    On SQLite the transaction starts with BEGIN IMMEDIATE, taking the write lock
+    before the first read, so two writers never both read and then fail to
+    upgrade. PostgreSQL uses row locks, taken by the services where they matter.
+    """
+    session = db.session()
+    if session.in_transaction():
+        # Whatever the request read so far was read-only; start afresh.
+        session.rollback()
+    session.connection(execution_options={"write_transaction": True})
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

@@ -1,0 +1,92 @@
+"""Placing an order from a cart."""
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.domain.buttons import backorder_room
+from app.domain.errors import DomainError
+from app.domain.orders import OrderStatus
+from app.domain.stock import take_stock
+from app.extensions import db
+from app.models import Order, OrderLine, Product
+from app.services import ledger, notifications, transaction
+from app.services.backorders import split_order
+from app.services.records import lock_products, log_event, next_order_number, reference
+from app.services.settings import get_settings
+
+
+class UnknownProduct(DomainError):
+    field = "sku"
+
+
+class EmptyCart(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class Customer:
+    name: str
+    email: str
+    address: str
+    payment_method: str
+
+
+@dataclass(frozen=True)
+class Placed:
+    order: Order
+    backorder: Order | None
+
+
+def place_order(items: Mapping[str, int], customer: Customer) -> Placed:
+    """Place an order with status New, committing what stock is available.
+
+    Units beyond stock are taken only where backorders are allowed and the
+    product's backorder limit holds; otherwise InsufficientStock and nothing is
+    saved. With `Create backorder when backorder items` on, the order splits at once.
+    """
+    if not items:
+        raise EmptyCart("Your cart is empty")
+    with transaction():
+        settings = get_settings()
+        products = {p.sku: p for p in db.session.scalars(
+            select(Product).where(Product.sku.in_(list(items))))}
+        for sku in items:
+            if sku not in products:
+                raise UnknownProduct(f"{sku} is no longer sold")
+
+        number = next_order_number()
+        order = Order(
+            prefix=settings.order_prefix, number=number,
+            reference=reference(settings.order_prefix, number),
+            status=OrderStatus.NEW, customer_name=customer.name, email=customer.email,
+            address=customer.address, payment_method=customer.payment_method,
+            amount_paid=Decimal("0.00"))
+        for sku in sorted(items):
+            product = products[sku]
+            order.lines.append(OrderLine(
+                product_id=product.id, sku=product.sku, name=product.name,
+                unit_price=product.price, quantity=items[sku], allocated=0))
+        order.total = sum((line.subtotal for line in order.lines), Decimal("0.00"))
+        db.session.add(order)
+
+        # The stock rows are locked last, so each checkout holds them briefly.
+        stock = lock_products(line.product_id for line in order.lines)
+        for line in order.lines:
+            product = stock[line.product_id]
+            take = take_stock(product.sku, line.quantity, product.available,
+                              backorder_room(product.stock_view, settings.out_of_stock_checkout))
+            line.allocated = take.allocated
+            product.committed += take.allocated
+            product.waiting += take.waiting
+            ledger.record(product.id, "checkout", committed=take.allocated,
+                          waiting=take.waiting, order_id=order.id)
+        log_event(order, "placed", f"Order placed by {customer.name}")
+
+        backorder = None
+        if settings.create_backorder and any(line.unallocated for line in order.lines):
+            backorder = split_order(order, {line.id: line.unallocated for line in order.lines},
+                                    settings, notify=False)
+        notifications.queue(order, "order_placed", backorder=backorder)
+    return Placed(order=order, backorder=backorder)

@@ -1,0 +1,150 @@
+"""Stock that arrives, and corrections to what is on hand."""
+from sqlalchemy import Integer, String, cast, func, insert, literal, select, update
+
+from app.domain.errors import DomainError, StockAdjustmentRefused
+from app.domain.orders import BACKORDER_STATUSES, OPEN_STATUSES, OrderStatus
+from app.domain.stock import WaitingLine, allocate_fifo
+from app.extensions import db
+from app.models import Order, OrderEvent, OrderLine, Product, StockMovement, User
+from app.models.types import UTCDateTime, utcnow
+from app.services import ledger, notifications, transaction
+from app.services.records import lock_products
+from app.services.settings import get_settings
+
+
+class UnknownSku(DomainError):
+    field = "sku"
+
+
+def _locked_product(sku: str) -> Product:
+    product_id = db.session.scalar(select(Product.id).where(Product.sku == sku))
+    if product_id is None:
+        raise UnknownSku(f"There is no product {sku}")
+    return lock_products([product_id])[product_id]
+
+
+def receive_stock(sku: str, quantity: int, reference: str, user: User | None) -> list[Order]:
+    """Raise on hand and, in the same transaction, serve waiting orders oldest first.
+
+    Returns the backorders that this receipt made ready (every line allocated).
+    """
+    if quantity <= 0:
+        raise StockAdjustmentRefused("Receive at least 1 unit")
+    with transaction():
+        return receive(_locked_product(sku), quantity, reference, user)
+
+
+def adjust_stock(sku: str, delta: int, reason: str, user: User | None) -> None:
+    """Correct on hand (a count, damage); never below what is committed to orders."""
+    with transaction():
+        adjust(_locked_product(sku), delta, reason, user)
+
+
+def receive(product: Product, quantity: int, reference: str, user: User | None) -> list[Order]:
+    """receive_stock inside the caller's transaction, with the product locked."""
+    user_id = user.id if user else None
+    product.on_hand += quantity
+    ledger.record(product.id, "receipt", on_hand=quantity, reference=reference,
+                  user_id=user_id)
+    served = serve_waiting(product, reference, user_id)
+    return _backorders_made_ready(served, get_settings().auto_release, user)
+
+
+def adjust(product: Product, delta: int, reason: str, user: User | None) -> None:
+    """adjust_stock inside the caller's transaction. Units added go to waiting orders first."""
+    if delta > 0:
+        receive(product, delta, reason, user)
+        return
+    if product.on_hand + delta < product.committed:
+        raise StockAdjustmentRefused(
+            f"On hand cannot go below the {product.committed} units committed to orders")
+    product.on_hand += delta
+    ledger.record(product.id, "adjustment", on_hand=delta, reference=reason,
+                  user_id=user.id if user else None)
+
+
+def serve_waiting(product: Product, reference: str, user_id: int | None) -> list[int]:
+    """Allocate the product's available units to waiting lines, oldest order first.
+
+    Call with the product locked. Returns the ids of the orders that got units.
+    The statements do not grow with the number of lines served: the lines filled
+    whole are written in three statements, the one filled in part in three more.
+    """
+    waiting = [WaitingLine(line_id, order_id, placed_at, quantity - allocated)
+               for line_id, order_id, placed_at, quantity, allocated in db.session.execute(
+                   select(OrderLine.id, OrderLine.order_id, Order.placed_at,
+                          OrderLine.quantity, OrderLine.allocated)
+                   .join(Order, Order.id == OrderLine.order_id)
+                   .where(OrderLine.product_id == product.id,
+                          OrderLine.allocated < OrderLine.quantity,
+                          Order.status.in_(OPEN_STATUSES))
+                   .order_by(Order.placed_at, OrderLine.id))]
+    allocations = allocate_fifo(product.available, waiting)
+    if not allocations:
+        return []
+    need = {line.line_id: line.unallocated for line in waiting}
+    filled = [a.line_id for a in allocations if a.units == need[a.line_id]]
+    partial = [a for a in allocations if a.units < need[a.line_id]]  # one at most
+    if filled:
+        _record_fill(product, filled, reference, user_id)
+    for allocation in partial:
+        db.session.execute(update(OrderLine).where(OrderLine.id == allocation.line_id)
+                           .values(allocated=OrderLine.allocated + allocation.units))
+        ledger.record(product.id, "allocate", committed=allocation.units,
+                      waiting=-allocation.units, order_id=allocation.order_id,
+                      user_id=user_id, reference=reference)
+        db.session.add(OrderEvent(
+            order_id=allocation.order_id, kind="allocated", user_id=user_id,
+            message=f"{allocation.units} x {product.sku} allocated ({reference})"))
+    units = sum(a.units for a in allocations)
+    product.committed += units
+    product.waiting -= units
+    return sorted({a.order_id for a in allocations})
+
+
+def _record_fill(product: Product, line_ids: list[int], reference: str,
+                 user_id: int | None) -> None:
+    """Allocate the lines filled whole: ledger, timeline and lines in three statements."""
+    filled = OrderLine.id.in_(line_ids)
+    units = OrderLine.quantity - OrderLine.allocated
+    db.session.execute(insert(StockMovement).from_select(
+        ["product_id", "reason", "on_hand_delta", "committed_delta", "waiting_delta",
+         "reference", "order_id", "user_id", "created_at"],
+        select(OrderLine.product_id, literal("allocate"), literal(0), units, -units,
+               literal(reference), OrderLine.order_id, literal(user_id, Integer),
+               literal(utcnow(), UTCDateTime())).where(filled)))
+    db.session.execute(insert(OrderEvent).from_select(
+        ["order_id", "kind", "message", "user_id", "created_at"],
+        select(OrderLine.order_id, literal("allocated"),
+               cast(func.sum(units), String)
+               + literal(f" x {product.sku} allocated ({reference})"),
+               literal(user_id, Integer), literal(utcnow(), UTCDateTime()))
+        .where(filled).group_by(OrderLine.order_id)))
+    db.session.execute(update(OrderLine).where(filled).values(allocated=OrderLine.quantity))
+
+
+def _backorders_made_ready(order_ids: list[int], auto_release: bool,
+                           user: User | None) -> list[Order]:
+    if not order_ids:
+        return []
+    """Backorders among `order_ids` whose every line is now allocated; release them if set."""
+    db.session.flush()
+    ready = db.session.scalars(
+        select(Order).where(Order.id.in_(order_ids), Order.status.in_(BACKORDER_STATUSES),
+                            Order.is_fully_allocated)).all()
+    if auto_release:
+        for order in ready:
+            order.status = OrderStatus.NEW
+            order.version += 1
+            db.session.add(OrderEvent(order=order, kind="status",
+                                      message="Released automatically: every item is in stock",
+                                      user_id=user.id if user else None))
+            notifications.queue(order, "backorder_released")
+    return list(ready)
+
+
+def recent_movements(product_id: int, limit: int = 20) -> list[StockMovement]:
+    """The latest ledger lines of a product, newest first."""
+    return list(db.session.scalars(
+        select(StockMovement).where(StockMovement.product_id == product_id)
+        .order_by(StockMovement.id.desc()).limit(limit)))

@@ -1,0 +1,178 @@
+"""Staff work on orders: save (quantities, BKO, status), payments, release."""
+from collections.abc import Mapping
+from decimal import Decimal
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from app.domain.errors import DomainError, InvalidQuantity, OrderNotEditable, StaleOrder
+from app.domain.orders import (BACKORDER_STATUSES, NOT_SPLITTABLE, SPLITTABLE_STATUSES,
+                               OrderStatus, check_move)
+from app.domain.payments import check_payment
+from app.extensions import db
+from app.models import Order, Payment, User
+from app.services import ledger, notifications, transaction
+from app.services.backorders import split_order
+from app.services.inventory import serve_waiting
+from app.services.records import lock_products, log_event
+from app.services.settings import get_settings
+
+MAX_QUANTITY = 999
+
+
+class OrderNotFound(DomainError):
+    pass
+
+
+def claim(order_id: int, version: int) -> Order:
+    """Take the order for this change, or raise StaleOrder if it changed since `version`.
+
+    One conditional UPDATE: it bumps the version and, on PostgreSQL, holds the
+    order's row lock until the transaction ends, so the same form posted twice
+    saves once.
+    """
+    bumped = db.session.execute(
+        update(Order).where(Order.id == order_id, Order.version == version)
+        .values(version=Order.version + 1).execution_options(synchronize_session=False))
+    if bumped.rowcount != 1:
+        if db.session.get(Order, order_id) is None:
+            raise OrderNotFound("There is no such order")
+        raise StaleOrder()
+    return db.session.scalars(
+        select(Order).where(Order.id == order_id).options(selectinload(Order.lines))
+        .execution_options(populate_existing=True)).one()
+
+
+def save_order(order_id: int, version: int, *, status: OrderStatus,
+               quantities: Mapping[int, int], bko: Mapping[int, int],
+               user: User | None) -> Order | None:
+    """Save the order page: new quantities, the BKO split, then the status move.
+
+    Returns the backorder the split made, if any.
+    """
+    with transaction():
+        order = claim(order_id, version)
+        settings = get_settings()
+        current = {line.id: line.quantity for line in order.lines}
+        changed = {line_id: qty for line_id, qty in quantities.items()
+                   if current.get(line_id) != qty}
+        wants_bko = any(bko.values())
+        if (changed or wants_bko) and order.status not in SPLITTABLE_STATUSES:
+            message = NOT_SPLITTABLE if wants_bko else \
+                "Quantities can change only on orders with New or On Hold status"
+            raise OrderNotEditable(message, field="bko" if wants_bko else "quantity")
+        if changed:
+            _change_quantities(order, changed, user)
+        backorder = split_order(order, bko, settings, user) if wants_bko else None
+        if backorder is order:  # the whole order became the backorder
+            return order
+        if status != order.status:
+            _move(order, status, user)
+        return backorder
+
+
+def change_status(order_id: int, version: int, status: OrderStatus, user: User | None) -> None:
+    with transaction():
+        _move(claim(order_id, version), status, user)
+
+
+def mark_as_new(order_id: int, version: int, user: User | None) -> None:
+    """Release a backorder to New (its lines must all be allocated)."""
+    with transaction():
+        order = claim(order_id, version)
+        if order.status not in BACKORDER_STATUSES:
+            raise OrderNotEditable("Only a backorder can be marked as New")
+        _move(order, OrderStatus.NEW, user)
+
+
+def record_payment(order_id: int, version: int, amount: Decimal, method: str,
+                   reference: str, user: User | None) -> Payment:
+    with transaction():
+        order = claim(order_id, version)
+        if order.status is OrderStatus.CANCELLED:
+            raise OrderNotEditable("A cancelled order takes no payment")
+        check_payment(amount, order.payment_required)
+        payment = Payment(order=order, amount=amount, method=method, reference=reference,
+                          user_id=user.id if user else None)
+        order.amount_paid += amount
+        db.session.add(payment)
+        log_event(order, "payment", f"Payment of {amount} by {method} recorded", user)
+    return payment
+
+
+def _move(order: Order, status: OrderStatus, user: User | None) -> None:
+    """Move an order to `status`, doing what the move means for stock and the shopper."""
+    old = order.status
+    fully_allocated = all(line.allocated == line.quantity for line in order.lines)
+    check_move(old, status, fully_allocated)
+    if status is OrderStatus.CANCELLED:
+        _release_stock(order, user)
+    elif status is OrderStatus.DISPATCHED:
+        _ship_stock(order, user)
+    order.status = status
+    log_event(order, "status", f"Status changed from {old} to {status}", user)
+    if status is OrderStatus.NEW and old in BACKORDER_STATUSES:
+        notifications.queue(order, "backorder_released")
+    elif status is OrderStatus.DISPATCHED:
+        notifications.queue(order, "order_dispatched")
+
+
+def _release_stock(order: Order, user: User | None) -> None:
+    """Cancelling gives back committed units; waiting orders get them first."""
+    user_id = user.id if user else None
+    products = lock_products(line.product_id for line in order.lines)
+    for line in order.lines:
+        product = products[line.product_id]
+        product.committed -= line.allocated
+        product.waiting -= line.unallocated
+        ledger.record(product.id, "cancel", committed=-line.allocated,
+                      waiting=-line.unallocated, order_id=order.id, user_id=user_id)
+        line.allocated = 0
+    db.session.flush()
+    for product in products.values():
+        serve_waiting(product, f"released by {order.reference}", user_id)
+
+
+def _ship_stock(order: Order, user: User | None) -> None:
+    """Dispatch lowers both on hand and committed."""
+    products = lock_products(line.product_id for line in order.lines)
+    for line in order.lines:
+        product = products[line.product_id]
+        product.on_hand -= line.allocated
+        product.committed -= line.allocated
+        ledger.record(product.id, "dispatch", on_hand=-line.allocated,
+                      committed=-line.allocated, order_id=order.id,
+                      user_id=user.id if user else None)
+
+
+def _change_quantities(order: Order, quantities: Mapping[int, int], user: User | None) -> None:
+    """Staff change a line's Qty: fewer units give stock back, more take what is available."""
+    user_id = user.id if user else None
+    by_id = {line.id: line for line in order.lines}
+    for line_id, qty in quantities.items():
+        if line_id not in by_id:
+            raise InvalidQuantity("That line is not on this order")
+        if not 1 <= qty <= MAX_QUANTITY:
+            raise InvalidQuantity(f"Qty for {by_id[line_id].sku} must be a whole number "
+                                  f"from 1 to {MAX_QUANTITY}")
+    products = lock_products(by_id[line_id].product_id for line_id in quantities)
+    for line_id, qty in quantities.items():
+        line = by_id[line_id]
+        product = products[line.product_id]
+        allocated = min(line.allocated, qty) + max(0, min(qty - line.quantity, product.available))
+        committed = allocated - line.allocated
+        waiting = (qty - allocated) - line.unallocated
+        product.committed += committed
+        product.waiting += waiting
+        ledger.record(product.id, "quantity change", committed=committed, waiting=waiting,
+                      order_id=order.id, user_id=user_id)
+        log_event(order, "edited", f"Qty for {line.sku} changed from {line.quantity} to {qty}",
+                  user)
+        line.quantity, line.allocated = qty, allocated
+    order.total = sum((line.subtotal for line in order.lines), Decimal("0.00"))
+    if order.amount_paid > order.total:
+        raise InvalidQuantity(f"The order would total {order.total}, less than the "
+                              f"{order.amount_paid} already paid")
+    db.session.flush()
+    for product in products.values():
+        serve_waiting(product, f"released by {order.reference}", user_id)

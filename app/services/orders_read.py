@@ -1,0 +1,77 @@
+"""Reading orders for pages: a fixed number of queries whatever their size."""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload, undefer
+
+from app.domain.orders import OrderStatus
+from app.extensions import db
+from app.models import Order, OrderLine, Product
+from app.pagination import Page, paginate
+
+
+@dataclass(frozen=True)
+class Family:
+    """An order as the shopper knows it: the first order and every backorder split from it."""
+
+    root: Order
+    orders: list[Order]
+    arrival_dates: dict[int, date]  # product id -> expected date, for lines still waiting
+
+    @property
+    def backorders(self) -> list[Order]:
+        return [order for order in self.orders if order.id != self.root.id]
+
+
+def family_by_token(token: str) -> Family | None:
+    order = db.session.scalar(select(Order).where(Order.token == token))
+    if order is None:
+        return None
+    root = order
+    while root.parent_id is not None:  # a few steps at most: backorders of backorders
+        root = db.session.get(Order, root.parent_id)
+    orders, level = [root], [root.id]
+    while level:
+        children = db.session.scalars(select(Order).where(Order.parent_id.in_(level))
+                                      .order_by(Order.id)).all()
+        orders += children
+        level = [child.id for child in children]
+    # Load every order's lines in one query.
+    db.session.scalars(select(Order).where(Order.id.in_([o.id for o in orders]))
+                       .options(selectinload(Order.lines))).all()
+    waiting = {line.product_id for order in orders for line in order.lines if line.unallocated}
+    arrival_dates = dict(db.session.execute(
+        select(Product.id, Product.arrival_date)
+        .where(Product.id.in_(waiting), Product.arrival_date.is_not(None))).all()) if waiting else {}
+    return Family(root=root, orders=orders, arrival_dates=arrival_dates)
+
+
+def order_page(reference: str) -> Order | None:
+    """An order with everything its page shows, in a fixed number of queries."""
+    return db.session.scalar(
+        select(Order).where(Order.reference == reference)
+        .options(selectinload(Order.lines), selectinload(Order.events),
+                 selectinload(Order.payments), selectinload(Order.parent),
+                 selectinload(Order.backorders), undefer(Order.is_fully_allocated)))
+
+
+def orders_page(number: int, size: int, status: OrderStatus | None = None,
+                query: str = "") -> Page:
+    """The orders list, newest first, filtered by status and searched by id, email or SKU."""
+    stmt = (select(Order).order_by(Order.id.desc())
+            .options(selectinload(Order.parent), selectinload(Order.backorders),
+                     undefer(Order.is_fully_allocated)))
+    if status is not None:
+        stmt = stmt.where(Order.status == status)
+    query = query.strip()
+    if query:
+        by_sku = select(OrderLine.order_id).where(OrderLine.sku == query)
+        stmt = stmt.where(or_(Order.reference == query.upper(), Order.reference == query,
+                              Order.email == query.lower(), Order.id.in_(by_sku)))
+    return paginate(stmt, number, size)
+
+
+def status_counts() -> dict[OrderStatus, int]:
+    counts = dict(db.session.execute(select(Order.status, func.count()).group_by(Order.status)).all())
+    return {status: counts.get(status, 0) for status in OrderStatus}

@@ -1,0 +1,46 @@
+"""Small writers shared by the order use cases: numbers, timeline events, row locks."""
+from collections.abc import Iterable
+
+from sqlalchemy import func, insert, select
+
+from app.extensions import db
+from app.models import Order, OrderEvent, OrderNumber, Product, User
+
+
+def next_order_number() -> int:
+    """The next order number, N1001 onwards; an insert, so checkouts never queue for it."""
+    row_id = db.session.execute(insert(OrderNumber).returning(OrderNumber.id)).scalar_one()
+    return OrderNumber.FIRST + row_id
+
+
+def reference(prefix: str, number: int, suffix: int | None = None) -> str:
+    return f"{prefix}{number}" if suffix is None else f"{prefix}{number}-{suffix}"
+
+
+def next_suffix(order: Order) -> int:
+    """The next backorder suffix in the family of `order`'s first order (N1354-3).
+
+    The family's first order is locked first, so two splits in one family queue.
+    """
+    db.session.execute(
+        select(Order.id).where(Order.prefix == order.prefix, Order.number == order.number,
+                               Order.suffix.is_(None)).with_for_update())
+    highest = db.session.scalar(
+        select(func.max(Order.suffix)).where(Order.prefix == order.prefix,
+                                             Order.number == order.number))
+    return (highest or 0) + 1
+
+
+def log_event(order: Order, kind: str, message: str, user: User | None = None) -> None:
+    """Add to an order's timeline (without loading the timeline)."""
+    db.session.add(OrderEvent(order=order, kind=kind, message=message,
+                              user_id=user.id if user else None))
+
+
+def lock_products(product_ids: Iterable[int]) -> dict[int, Product]:
+    """Lock stock rows in id order (no deadlocks) and return them fresh."""
+    ids = sorted(set(product_ids))
+    rows = db.session.scalars(
+        select(Product).where(Product.id.in_(ids)).order_by(Product.id)
+        .with_for_update().execution_options(populate_existing=True))
+    return {product.id: product for product in rows}

@@ -1,0 +1,34 @@
+"""Filters and globals for the templates."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask
+
+from app.domain.orders import OrderStatus
+
+BADGES = {
+    OrderStatus.NEW: "new", OrderStatus.ON_HOLD: "hold",
+    OrderStatus.NEW_BACKORDER: "backorder", OrderStatus.BACKORDER_APPROVED: "approved",
+    OrderStatus.PICK: "pick", OrderStatus.PACK: "pack",
+    OrderStatus.DISPATCHED: "dispatched", OrderStatus.CANCELLED: "cancelled",
+}
+
+
+def money(value: Decimal | None) -> str:
+    return "" if value is None else f"${value:,.2f}"
+
+
+def day(value: date | datetime | None) -> str:
+    return "" if value is None else f"{value:%d %b %Y}"
+
+
+def moment(value: datetime | None) -> str:
+    return "" if value is None else f"{value:%d %b %Y %H:%M} UTC"
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(money)
+    app.add_template_filter(day)
+    app.add_template_filter(moment)
+    app.add_template_filter(lambda status: BADGES.get(status, ""), "badge")
+    app.add_template_global(list(OrderStatus), "ORDER_STATUSES")
