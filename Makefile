@@ -34,5 +34,9 @@ test-sqlite: $(VENV)/.installed-dev
 test-postgres: $(VENV)/.installed-dev
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not browser"
 
+# Load and scale benchmarks (not part of CI): see bench/README.md.
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
