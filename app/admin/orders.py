@@ -15,7 +15,7 @@ from app.services.settings import get_settings
 def orders_list():
     """Orders, newest first: filter by status, search by order id, email or SKU."""
     status = request.args.get("status") or None
-    if status is not None and status not in OrderStatus.__members__.values():
+    if status is not None and status not in {s.value for s in OrderStatus}:
         abort(404)
     query = request.args.get("q", "")[:100]
     page = orders_read.orders_page(request.args.get("page", 1, type=int),

@@ -1,8 +1,11 @@
+import secrets
+from functools import cache
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth import bp
 from app.auth.forms import LoginForm, LogoutForm
@@ -21,6 +24,12 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+@cache
+def dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16),
+                                  method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 def failed_sign_in(response) -> bool:
     """Only failed attempts count against the per-IP limit."""
     return request.method == "POST" and response.status_code != 302
@@ -36,7 +45,10 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
-        if user is not None and user.check_password(form.password.data):
+        if user is None:
+            # Hash anyway, so the time taken does not tell which emails are staff.
+            check_password_hash(dummy_hash(), form.password.data)
+        elif user.check_password(form.password.data):
             login_user(user)
             return redirect(safe_next(request.args.get("next")))
         form.password.errors.append("That email and password do not match")

@@ -105,11 +105,12 @@ def _move(order: Order, status: OrderStatus, user: User | None) -> None:
     old = order.status
     fully_allocated = all(line.allocated == line.quantity for line in order.lines)
     check_move(old, status, fully_allocated)
+    # The new status first: released stock must not flow back to this order.
+    order.status = status
     if status is OrderStatus.CANCELLED:
         _release_stock(order, user)
     elif status is OrderStatus.DISPATCHED:
         _ship_stock(order, user)
-    order.status = status
     log_event(order, "status", f"Status changed from {old} to {status}", user)
     if status is OrderStatus.NEW and old in BACKORDER_STATUSES:
         notifications.queue(order, "backorder_released")
