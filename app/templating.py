@@ -5,6 +5,7 @@ from decimal import Decimal
 from flask import Flask
 
 from app.domain.orders import OrderStatus
+from app.services.orders_read import COUNT_CAP
 
 BADGES = {
     OrderStatus.NEW: "new", OrderStatus.ON_HOLD: "hold",
@@ -30,5 +31,11 @@ def register(app: Flask) -> None:
     app.add_template_filter(money)
     app.add_template_filter(day)
     app.add_template_filter(moment)
+    app.add_template_filter(count)
     app.add_template_filter(lambda status: BADGES.get(status, ""), "badge")
     app.add_template_global(list(OrderStatus), "ORDER_STATUSES")
+
+
+def count(value: int) -> str:
+    """A bounded count: 1000+ once it reaches the cap."""
+    return f"{COUNT_CAP}+" if value > COUNT_CAP else str(value)

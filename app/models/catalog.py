@@ -1,7 +1,7 @@
 """The catalogue: products and their stock figures."""
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Enum, String, Text
+from sqlalchemy import CheckConstraint, Enum, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.domain.buttons import Policy as BackorderPolicy
@@ -17,6 +17,7 @@ class Product(db.Model):
         CheckConstraint("committed >= 0 AND committed <= on_hand", name="committed_within_on_hand"),
         CheckConstraint("waiting >= 0", name="waiting_not_negative"),
         CheckConstraint("price >= 0", name="price_not_negative"),
+        Index("ix_products_name_id", "name", "id"),  # the catalogue's order
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

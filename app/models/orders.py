@@ -3,7 +3,7 @@ import secrets
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import (CheckConstraint, Enum, ForeignKey, Index, String, Text,
+from sqlalchemy import (CheckConstraint, Enum, ForeignKey, Index, String, Text, text,
                         UniqueConstraint, and_, exists, select)
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
@@ -33,6 +33,11 @@ class OrderLine(db.Model):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("allocated >= 0 AND allocated <= quantity", name="allocated_within_quantity"),
         Index("ix_order_lines_product_order", "product_id", "order_id"),
+        Index("ix_order_lines_sku", "sku"),
+        # Lines still waiting for stock: what a receipt serves and the report sums.
+        Index("ix_order_lines_waiting", "product_id", "id",
+              sqlite_where=text("allocated < quantity"),
+              postgresql_where=text("allocated < quantity")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
