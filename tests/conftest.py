@@ -245,3 +245,35 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("CI") and _skipped and exitstatus == 0:
         print(f"\nCI: {len(_skipped)} tests were skipped; failing the run: {_skipped[:5]}")
         session.exitstatus = 1
+
+
+class QueryInTemplate(AssertionError):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def templates_never_query(app):
+    """Any SQL run while a template renders fails the test: views load, templates show."""
+    from flask import before_render_template, template_rendered
+
+    rendering: list[str] = []
+
+    def started(sender, template, context, **extra):
+        rendering.append(template.name)
+
+    def finished(sender, template, context, **extra):
+        rendering.pop()
+
+    def guard(conn, cursor, statement, parameters, context, executemany):
+        if rendering:
+            raise QueryInTemplate(f"{rendering[-1]} ran SQL: {statement[:200]}")
+
+    with app.app_context():
+        engine = db.engine
+    before_render_template.connect(started, app)
+    template_rendered.connect(finished, app)
+    event.listen(engine, "before_cursor_execute", guard)
+    yield
+    event.remove(engine, "before_cursor_execute", guard)
+    before_render_template.disconnect(started, app)
+    template_rendered.disconnect(finished, app)
