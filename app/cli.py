@@ -1,4 +1,4 @@
-"""Commands: flask --app wsgi init-db | seed-demo | create-user | send-mail."""
+"""Commands: flask --app wsgi init-db | seed-demo | create-user | send-mail | seed-bench."""
 import secrets
 from datetime import date, timedelta
 from decimal import Decimal
@@ -8,6 +8,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from app import seeding
 from app.domain.buttons import Policy
 from app.extensions import db
 from app.models import Product, Role, User
@@ -63,6 +64,22 @@ def register(app: Flask) -> None:
             raise click.BadParameter("use at least 8 characters", param_hint="--password")
         created = save_user(email.strip().lower(), Role(role), password)
         click.echo(f"{'Created' if created else 'Updated'} {role} {email}.")
+
+    @app.cli.command("seed-bench")
+    @click.option("--products", type=click.IntRange(seeding.MIN_PRODUCTS), default=100_000,
+                  show_default=True)
+    @click.option("--orders", type=click.IntRange(0), default=300_000, show_default=True,
+                  help="Orders placed by shoppers; a quarter get a backorder on top.")
+    @click.option("--seed", type=int, default=1, show_default=True,
+                  help="The same seed gives the same shop.")
+    def seed_bench(products: int, orders: int, seed: int) -> None:
+        """Fill the database in bulk with a large shop, for benchmarks."""
+        with click.progressbar(length=seeding.work(products, orders),
+                               label="Seeding") as bar:
+            report = seeding.seed_bench(products, orders, seed=seed, progress=bar.update)
+        click.echo(f"Added {report.products} products, {report.orders} orders and "
+                   f"{report.backorders} backorders ({report.lines} lines) "
+                   f"in {report.seconds:.1f} s.")
 
     @app.cli.command("send-mail")
     def send_mail() -> None:

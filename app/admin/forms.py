@@ -85,10 +85,12 @@ class ReceiveStockForm(FlaskForm):
 
 
 class AdjustStockForm(FlaskForm):
-    quantity = IntegerField("Change", validators=[
+    # Its own id: the receive form on the same page has a "quantity" too.
+    quantity = IntegerField("Change", id="adjust-quantity", validators=[
         InputRequired(message="Enter the change in units, such as -2"),
         NumberRange(-MAX_STOCK, MAX_STOCK, message="Enter a whole number of units")])
-    reason = StringField("Reason", validators=[InputRequired(message="Enter the reason"),
+    reason = StringField("Reason", id="adjust-reason", validators=[
+        InputRequired(message="Enter the reason"),
                                                Length(max=100)])
 
     def validate_quantity(self, field):
@@ -141,12 +143,14 @@ def order_form(lines, statuses, **kwargs) -> OrderForm:
 class VersionForm(FlaskForm):
     """A button that acts on an order as the page showed it."""
 
-    version = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
+    version = HiddenField(id="release-version", validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
 
 
 class PaymentForm(VersionForm):
+    version = HiddenField(id="payment-version", validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
     amount = DecimalField("Amount", places=2, validators=[
         InputRequired(message="Enter an amount"),
         NumberRange(0.01, MAX_PRICE, message="Enter an amount above zero")])
     method = SelectField("Method", choices=["Bank deposit", "Cash", "Card", "Cheque", "Other"])
-    reference = StringField("Reference", validators=[Optional(), Length(max=100)])
+    reference = StringField("Reference", id="payment-reference",
+                            validators=[Optional(), Length(max=100)])

@@ -63,7 +63,9 @@ def save_order(reference: str):
                                       else "Turn on 'Create backorder when backorder items' first")
             return render_order(order, form, code=409)
         for line in order.lines:
-            form.bko_field(line.id).data = line.unallocated
+            bko = form.bko_field(line.id)
+            # The field shows what was posted (raw_data) over .data: replace both.
+            bko.data, bko.raw_data = line.unallocated, [str(line.unallocated)]
         flash("BKO holds each line's unallocated units: press Save to create the backorder",
               "info")
         return render_order(order, form)

@@ -8,7 +8,7 @@ from flask import current_app, render_template
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Order, OutboxEmail, Product
+from app.models import Order, OrderEvent, OutboxEmail, Product
 from app.models.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,9 @@ def send_due(limit: int = 100) -> tuple[int, int]:
             email.attempts += 1
             email.sent_at = utcnow()
             sent += 1
+            if email.order_id is not None:
+                db.session.add(OrderEvent(order_id=email.order_id, kind="email",
+                                          message=f"Email sent to {email.to}: {email.subject}"))
         db.session.commit()
     return sent, failed
 
