@@ -17,6 +17,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_input_guard(app)
     register_security_headers(app)
     register_template_helpers(app)
     register_outbox(app)
@@ -43,7 +44,11 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if user is not None:
+            # Detached: a service's rollback cannot expire it, so it loads once per request.
+            db.session.expunge(user)
+        return user
 
     with app.app_context():
         configure_engine(db.engine)
@@ -72,6 +77,17 @@ def register_errorhandlers(app: Flask) -> None:
         app.errorhandler(code)(render_error)
     app.errorhandler(CSRFError)(lambda error: (render_template(
         "errors/400.html", error=error), 400))
+
+
+def register_input_guard(app: Flask) -> None:
+    """A NUL byte is never meant: PostgreSQL refuses it in text, so refuse it first."""
+    from flask import abort, request
+
+    @app.before_request
+    def refuse_nul_bytes():
+        values = [request.path, *request.args.values(), *request.form.values()]
+        if any("\x00" in value for value in values):
+            abort(400)
 
 
 def register_security_headers(app: Flask) -> None:

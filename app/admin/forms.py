@@ -1,8 +1,10 @@
 """Back-office forms: labels exactly as DESIGN section 2 and 6 write them."""
+from decimal import Decimal
+
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DecimalField, HiddenField, IntegerField,
                      SelectField, StringField, TextAreaField)
-from wtforms.validators import (InputRequired, Length, NumberRange, Optional, Regexp,
+from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional, Regexp,
                                 ValidationError)
 
 from app.domain.buttons import Policy
@@ -10,6 +12,18 @@ from app.domain.orders import OrderStatus
 
 MAX_STOCK = 1_000_000
 MAX_PRICE = 1_000_000
+
+
+class MoneyField(DecimalField):
+    """A DecimalField that treats NaN, infinities and absurd sizes as no number.
+
+    Its NumberRange then refuses them with the field's own message.
+    """
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and (not self.data.is_finite() or abs(self.data) >= 10**12):
+            self.data = None
 
 
 class SettingsForm(FlaskForm):
@@ -52,13 +66,13 @@ SETTINGS_TABS = {
 
 class ProductForm(FlaskForm):
     sku = StringField("SKU", validators=[
-        InputRequired(message="Enter a SKU"),
+        DataRequired(message="Enter a SKU"),
         Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
                message="Use up to 64 letters, digits, dots, dashes or underscores")])
-    name = StringField("Name", validators=[InputRequired(message="Enter a name"),
+    name = StringField("Name", validators=[DataRequired(message="Enter a name"),
                                            Length(max=200)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
-    price = DecimalField("Price", places=2, validators=[
+    price = MoneyField("Price", places=2, validators=[
         InputRequired(message="Enter a price"),
         NumberRange(0, MAX_PRICE, message=f"Enter a price from 0 to {MAX_PRICE:,}")])
     on_hand = IntegerField("On hand", default=0, validators=[
@@ -71,7 +85,7 @@ class ProductForm(FlaskForm):
         Optional(), NumberRange(0, MAX_STOCK, message=f"Enter a whole number from 0 to {MAX_STOCK:,}")])
 
     def validate_price(self, field):
-        if field.data is not None and field.data != field.data.quantize(field.data.__class__("0.01")):
+        if field.data is not None and field.data != field.data.quantize(Decimal("0.01")):
             raise ValidationError("Enter a price in dollars and cents")
 
 
@@ -80,7 +94,7 @@ class ReceiveStockForm(FlaskForm):
         InputRequired(message="Enter the units received"),
         NumberRange(1, MAX_STOCK, message=f"Enter a whole number from 1 to {MAX_STOCK:,}")])
     reference = StringField("Reference", validators=[
-        InputRequired(message="Enter a reference, such as the supplier's delivery number"),
+        DataRequired(message="Enter a reference, such as the supplier's delivery number"),
         Length(max=100)])
 
 
@@ -90,7 +104,7 @@ class AdjustStockForm(FlaskForm):
         InputRequired(message="Enter the change in units, such as -2"),
         NumberRange(-MAX_STOCK, MAX_STOCK, message="Enter a whole number of units")])
     reason = StringField("Reason", id="adjust-reason", validators=[
-        InputRequired(message="Enter the reason"),
+        DataRequired(message="Enter the reason"),
                                                Length(max=100)])
 
     def validate_quantity(self, field):
@@ -148,7 +162,7 @@ class VersionForm(FlaskForm):
 
 class PaymentForm(VersionForm):
     version = HiddenField(id="payment-version", validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
-    amount = DecimalField("Amount", places=2, validators=[
+    amount = MoneyField("Amount", places=2, validators=[
         InputRequired(message="Enter an amount"),
         NumberRange(0.01, MAX_PRICE, message="Enter an amount above zero")])
     method = SelectField("Method", choices=["Bank deposit", "Cash", "Card", "Cheque", "Other"])

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from app.shop.forms import MAX_QUANTITY, AddToCartForm
 
@@ -16,13 +16,13 @@ class RemoveForm(FlaskForm):
 
 
 class CheckoutForm(FlaskForm):
-    name = StringField("Name", validators=[InputRequired(message="Enter your name"),
+    name = StringField("Name", validators=[DataRequired(message="Enter your name"),
                                            Length(max=200)])
-    email = StringField("Email", validators=[InputRequired(message="Enter your email"),
+    email = StringField("Email", validators=[DataRequired(message="Enter your email"),
                                              Email(message="Enter a valid email address"),
                                              Length(max=254)])
     address = TextAreaField("Address", validators=[
-        InputRequired(message="Enter the delivery address"), Length(max=1000)])
+        DataRequired(message="Enter the delivery address"), Length(max=1000)])
     payment_method = SelectField("Payment method", choices=PAYMENT_METHODS,
                                  validators=[InputRequired()])
 

@@ -6,6 +6,8 @@ from app.domain.errors import PaymentRefused
 
 def check_payment(amount: Decimal, payment_required: Decimal) -> None:
     """A payment is positive, in cents, and never more than what is still due."""
+    if not amount.is_finite():
+        raise PaymentRefused("Enter an amount in dollars and cents")
     try:
         cents = amount.quantize(Decimal("0.01"))
     except InvalidOperation:

@@ -60,7 +60,8 @@ def place_order(items: Mapping[str, int], customer: Customer) -> Placed:
         order = Order(
             prefix=settings.order_prefix, number=number,
             reference=reference(settings.order_prefix, number),
-            status=OrderStatus.NEW, customer_name=customer.name, email=customer.email,
+            status=OrderStatus.NEW, customer_name=customer.name,
+            email=customer.email.lower(),  # searched as typed in any case
             address=customer.address, payment_method=customer.payment_method,
             amount_paid=Decimal("0.00"))
         for sku in sorted(items):

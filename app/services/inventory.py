@@ -1,5 +1,6 @@
 """Stock that arrives, and corrections to what is on hand."""
 from sqlalchemy import Integer, String, cast, func, insert, literal, select, update
+from sqlalchemy.orm import selectinload
 
 from app.domain.errors import DomainError, StockAdjustmentRefused
 from app.domain.orders import BACKORDER_STATUSES, OPEN_STATUSES, OrderStatus
@@ -40,11 +41,12 @@ def adjust_stock(sku: str, delta: int, reason: str, user: User | None) -> None:
         adjust(_locked_product(sku), delta, reason, user)
 
 
-def receive(product: Product, quantity: int, reference: str, user: User | None) -> list[Order]:
+def receive(product: Product, quantity: int, reference: str, user: User | None,
+            reason: str = "receipt") -> list[Order]:
     """receive_stock inside the caller's transaction, with the product locked."""
     user_id = user.id if user else None
     product.on_hand += quantity
-    ledger.record(product.id, "receipt", on_hand=quantity, reference=reference,
+    ledger.record(product.id, reason, on_hand=quantity, reference=reference,
                   user_id=user_id)
     served = serve_waiting(product, reference, user_id)
     return _backorders_made_ready(served, get_settings().auto_release, user)
@@ -53,7 +55,7 @@ def receive(product: Product, quantity: int, reference: str, user: User | None) 
 def adjust(product: Product, delta: int, reason: str, user: User | None) -> None:
     """adjust_stock inside the caller's transaction. Units added go to waiting orders first."""
     if delta > 0:
-        receive(product, delta, reason, user)
+        receive(product, delta, reason, user, reason="adjustment")
         return
     if product.on_hand + delta < product.committed:
         raise StockAdjustmentRefused(
@@ -125,13 +127,16 @@ def _record_fill(product: Product, line_ids: list[int], reference: str,
 
 def _backorders_made_ready(order_ids: list[int], auto_release: bool,
                            user: User | None) -> list[Order]:
+    """Backorders among `order_ids` whose every line is now allocated; release them if set."""
     if not order_ids:
         return []
-    """Backorders among `order_ids` whose every line is now allocated; release them if set."""
     db.session.flush()
-    ready = db.session.scalars(
-        select(Order).where(Order.id.in_(order_ids), Order.status.in_(BACKORDER_STATUSES),
-                            Order.is_fully_allocated)).all()
+    ready_query = select(Order).where(Order.id.in_(order_ids),
+                                      Order.status.in_(BACKORDER_STATUSES),
+                                      Order.is_fully_allocated)
+    if auto_release:  # each release emails the lines: load them with the orders
+        ready_query = ready_query.options(selectinload(Order.lines))
+    ready = db.session.scalars(ready_query).all()
     if auto_release:
         for order in ready:
             order.status = OrderStatus.NEW

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 SUBJECTS = {
     "order_placed": "Your order {reference} is placed",
     "backorder_created": "Backorder {reference}: we will ship these items when they arrive",
-    "backorder_released": "Backorder {reference} is on its way to being packed",
+    "backorder_released": "Backorder {reference} is released: every item is in stock",
     "order_dispatched": "Your order {reference} has been dispatched",
 }
 MAX_ATTEMPTS = 10
@@ -25,6 +25,7 @@ PENDING = "outbox_pending"
 
 def queue(order: Order, kind: str, backorder: Order | None = None) -> None:
     """Write the email to the outbox inside the caller's transaction."""
+    db.session.flush()  # a new order gets its token, for the status link, when flushed
     lines = [*order.lines, *(backorder.lines if backorder is not None else [])]
     waiting = {line.product_id for line in lines if line.unallocated}
     arrival_dates = dict(db.session.execute(

@@ -10,7 +10,7 @@ from app.domain.orders import (BACKORDER_STATUSES, NOT_SPLITTABLE, SPLITTABLE_ST
                                OrderStatus, check_move)
 from app.domain.payments import check_payment
 from app.extensions import db
-from app.models import Order, Payment, User
+from app.models import Order, OrderLine, Payment, User
 from app.services import ledger, notifications, transaction
 from app.services.backorders import split_order
 from app.services.inventory import serve_waiting
@@ -29,8 +29,11 @@ def claim(order_id: int, version: int) -> Order:
 
     One conditional UPDATE: it bumps the version and, on PostgreSQL, holds the
     order's row lock until the transaction ends, so the same form posted twice
-    saves once.
+    saves once. The order's stock rows are locked first, in the order a
+    receipt takes them (products, then lines, then orders), so the two never deadlock.
     """
+    lock_products(db.session.scalars(
+        select(OrderLine.product_id).where(OrderLine.order_id == order_id)))
     bumped = db.session.execute(
         update(Order).where(Order.id == order_id, Order.version == version)
         .values(version=Order.version + 1).execution_options(synchronize_session=False))

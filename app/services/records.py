@@ -38,9 +38,14 @@ def log_event(order: Order, kind: str, message: str, user: User | None = None) -
 
 
 def lock_products(product_ids: Iterable[int]) -> dict[int, Product]:
-    """Lock stock rows in id order (no deadlocks) and return them fresh."""
+    """Lock stock rows in id order (no deadlocks) and return them fresh.
+
+    FOR NO KEY UPDATE on PostgreSQL: new order lines hold a key-share lock on
+    their product (the foreign key), which a plain FOR UPDATE would wait on,
+    deadlocking two checkouts. Stock writers still queue for each other.
+    """
     ids = sorted(set(product_ids))
     rows = db.session.scalars(
         select(Product).where(Product.id.in_(ids)).order_by(Product.id)
-        .with_for_update().execution_options(populate_existing=True))
+        .with_for_update(key_share=True).execution_options(populate_existing=True))
     return {product.id: product for product in rows}

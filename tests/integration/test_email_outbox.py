@@ -1,0 +1,151 @@
+"""The email outbox: written with the change, delivered to a real SMTP server on loopback."""
+import socket
+from datetime import date
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import update
+
+from app.extensions import db
+from app.models import OutboxEmail
+from app.services.notifications import MAX_ATTEMPTS, send_due
+
+from .support import order, outbox, place
+
+
+class MailServer:
+    """An SMTP server on a free loopback port that keeps what it receives."""
+
+    def __init__(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.received = []
+        self.controller = None
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append(message_from_bytes(envelope.original_content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    @property
+    def subjects(self) -> list[str]:
+        return [message["Subject"] for message in self.received]
+
+
+@pytest.fixture
+def mail_server(app, monkeypatch):
+    """Not started: a test starts it, so it can also try with the server down."""
+    server = MailServer()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", server.port)
+    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
+    monkeypatch.setitem(app.config, "MAIL_USERNAME", "")
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("arrival, expected", [
+    (date(2030, 3, 15), "2 waiting for stock, expected 15 Mar 2030"),
+    (None, "2 waiting for stock\n"),
+], ids=["with a date of arrival", "without"])
+def test_checkout_writes_the_order_placed_email_with_the_backorder_and_its_arrival(
+        ctx, shop, arrival, expected):
+    shop.settings(out_of_stock_checkout=True, create_backorder=True)
+    shop.product("CUP-1", on_hand=5, name="Stoneware cup")
+    shop.product("POT-1", on_hand=0, name="Cast iron teapot", arrival=arrival)
+
+    place({"CUP-1": 1, "POT-1": 2})
+
+    [email] = outbox()
+    assert (email.to, email.subject, email.order.reference, email.sent_at, email.attempts) == \
+        ("shopper@example.com", "Your order N1001 is placed", "N1001", None, 0)
+    assert "These items are on backorder N1002 and ship when they arrive" in email.body
+    assert "- 2 x Cast iron teapot (POT-1)" in email.body
+    assert expected in email.body
+    assert ("expected" in email.body) == (arrival is not None)
+    assert order("N1001").token in email.body
+
+
+def test_checkout_without_a_split_says_which_units_wait_and_when_they_arrive(ctx, shop):
+    shop.settings(out_of_stock_checkout=True)
+    shop.product("POT-1", on_hand=1, name="Cast iron teapot", arrival=date(2030, 3, 15))
+
+    place({"POT-1": 3})
+
+    [email] = outbox()
+    assert "- 3 x Cast iron teapot (POT-1), $30.00: 2 waiting for stock, expected 15 Mar 2030" \
+        in email.body
+
+
+def test_send_due_delivers_an_email_once(ctx, shop, mail_server):
+    mail_server.start()
+    shop.product("TEA-1", on_hand=5)
+    place({"TEA-1": 1})
+
+    assert send_due() == (1, 0)
+    assert send_due() == (0, 0)
+
+    [message] = mail_server.received
+    [email] = outbox()
+    assert (message["To"], message["Subject"]) == ("shopper@example.com", email.subject)
+    assert message["From"] == ctx.config["MAIL_FROM"]
+    assert message.get_content().replace("\r\n", "\n").strip() == email.body.strip()
+    assert (email.sent_at is not None, email.attempts, email.last_error) == (True, 1, "")
+
+
+def test_an_email_the_server_could_not_take_stays_in_the_outbox_until_it_can(ctx, shop,
+                                                                            mail_server):
+    shop.product("TEA-1", on_hand=5)
+    place({"TEA-1": 1})
+    place({"TEA-1": 1})
+
+    assert send_due() == (0, 2)
+    assert [(e.sent_at, e.attempts, bool(e.last_error)) for e in outbox()] == \
+        [(None, 1, True), (None, 1, True)]
+
+    mail_server.start()
+    assert send_due() == (2, 0)
+    assert send_due() == (0, 0)
+
+    assert sorted(mail_server.subjects) == ["Your order N1001 is placed",
+                                            "Your order N1002 is placed"]
+    assert [(e.sent_at is not None, e.attempts) for e in outbox()] == [(True, 2), (True, 2)]
+
+
+def test_an_email_that_failed_too_often_is_not_tried_again(ctx, shop, mail_server):
+    mail_server.start()
+    shop.product("TEA-1", on_hand=5)
+    place({"TEA-1": 1})
+    db.session.execute(update(OutboxEmail).values(attempts=MAX_ATTEMPTS))
+    db.session.commit()
+
+    assert send_due() == (0, 0)
+    assert mail_server.received == []
+
+
+@pytest.mark.parametrize("server_up, output, received", [
+    (True, "Sent 1, failed 0", 1),
+    (False, "Sent 0, failed 1", 0),
+])
+def test_flask_send_mail_sends_the_outbox(app, shop, mail_server, server_up, output, received):
+    shop.product("TEA-1", on_hand=5)
+    shop.order({"TEA-1": 1})
+    if server_up:
+        mail_server.start()
+
+    result = app.test_cli_runner().invoke(args=["send-mail"])
+
+    assert result.exit_code == 0, result.output
+    assert output in result.output
+    assert len(mail_server.received) == received
+    assert shop.read(lambda: [e.sent_at is not None for e in outbox()]) == [server_up]
