@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 # The PostgreSQL server the suite creates its own database on (and drops it after).
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres bench clean
+.PHONY: run test test-sqlite test-postgres bench screenshots clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
+$(VENV)/.installed-dev: pyproject.toml tests/browser/package-lock.json | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[dev]'
+	npm ci --prefix tests/browser --silent
 	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
@@ -37,6 +38,10 @@ test-postgres: $(VENV)/.installed-dev
 # Load and scale benchmarks (not part of CI): see bench/README.md.
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
+
+# The key pages at desktop and phone width, taken by the browser journey: see README.md.
+screenshots: $(VENV)/.installed-dev
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/browser/test_journeys.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

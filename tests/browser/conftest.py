@@ -72,15 +72,35 @@ def page(browser, live_server, request, tmp_path) -> Iterator[Page]:
 
 
 @pytest.fixture
-def sign_in_as(page, shop) -> Callable[[Role], str]:
-    """Make a user with this role and sign in at /admin/login through the form."""
-    def signing_in(role: Role) -> str:
+def new_page(browser, live_server) -> Iterator[Callable[..., Page]]:
+    """Open another page in a browser context of its own (own cookies and cart): one per person.
+
+    Keyword arguments go to `browser.new_context`, such as `bypass_csp=True`.
+    """
+    contexts = []
+
+    def opening(**options) -> Page:
+        context = browser.new_context(base_url=live_server, **options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield opening
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def sign_in_as(page, shop) -> Callable[..., str]:
+    """Make a user with this role and sign in at /admin/login through the form (on `page`
+    unless told `on=` another one)."""
+    def signing_in(role: Role, on: Page | None = None) -> str:
+        on = on or page
         email = shop.user(f"{role.value}@example.com", role, password=PASSWORD)
-        page.goto("/admin/login")
-        page.get_by_label("Email", exact=True).fill(email)
-        page.get_by_label("Password", exact=True).fill(PASSWORD)
-        page.get_by_role("button", name="Sign in", exact=True).click()
-        expect(page.get_by_role("button", name="Sign out", exact=True)).to_be_visible()
+        on.goto("/admin/login")
+        on.get_by_label("Email", exact=True).fill(email)
+        on.get_by_label("Password", exact=True).fill(PASSWORD)
+        on.get_by_role("button", name="Sign in", exact=True).click()
+        expect(on.get_by_role("button", name="Sign out", exact=True)).to_be_visible()
         return email
 
     return signing_in
