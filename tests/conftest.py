@@ -32,7 +32,9 @@ PASSWORD = "correct horse battery staple"
 
 
 def pytest_report_header(config):
-    return f"database: {make_url(test_database_url()).render_as_string(hide_password=True)}"
+    server = test_database_url()
+    where = make_url(server).render_as_string(hide_password=True) if server else "SQLite file"
+    return f"database: {where}"
 
 
 def test_database_url() -> str:
