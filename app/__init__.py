@@ -12,7 +12,7 @@ from app.extensions import csrf, db, limiter, login_manager, migrate
 def create_app(config: type[Config] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config or Config)
-    if config is ProductionConfig:
+    if config is not None and issubclass(config, ProductionConfig):
         check_production(app.config)
     register_extensions(app)
     register_blueprints(app)

@@ -19,8 +19,11 @@ def database_url(env_value: str | None) -> str:
     return env_value
 
 
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -69,7 +72,7 @@ class TestConfig(Config):
 def check_production(config: dict) -> None:
     """Refuse to start in production without a strong secret key."""
     key = config.get("SECRET_KEY") or ""
-    if key == Config.SECRET_KEY or len(key) < 32:
+    if key == DEV_SECRET_KEY or len(key) < 32:
         raise RuntimeError(
             "SECRET_KEY must be set to a random string of at least 32 characters in "
             "production (python -c 'import secrets; print(secrets.token_hex(32))')."
