@@ -71,6 +71,7 @@ def place_order(items: Mapping[str, int], customer: Customer) -> Placed:
                 unit_price=product.price, quantity=items[sku], allocated=0))
         order.total = sum((line.subtotal for line in order.lines), Decimal("0.00"))
         db.session.add(order)
+        log_event(order, "placed", f"Order placed by {customer.name}")
 
         # The stock rows are locked last, so each checkout holds them briefly.
         stock = lock_products(line.product_id for line in order.lines)
@@ -83,11 +84,11 @@ def place_order(items: Mapping[str, int], customer: Customer) -> Placed:
             product.waiting += take.waiting
             ledger.record(product.id, "checkout", committed=take.allocated,
                           waiting=take.waiting, order_id=order.id)
-        log_event(order, "placed", f"Order placed by {customer.name}")
-
         backorder = None
         if settings.create_backorder and any(line.unallocated for line in order.lines):
             backorder = split_order(order, {line.id: line.unallocated for line in order.lines},
                                     settings, notify=False)
-        notifications.queue(order, "order_placed", backorder=backorder)
+        notifications.queue(order, "order_placed", backorder=backorder, arrival_dates={
+            product.id: product.arrival_date for product in stock.values()
+            if product.arrival_date is not None})
     return Placed(order=order, backorder=backorder)
