@@ -5,6 +5,7 @@ from decimal import Decimal
 from flask import Flask
 
 from app.domain.orders import OrderStatus
+from app.forms import new_once_token
 from app.services.orders_read import COUNT_CAP
 
 BADGES = {
@@ -34,6 +35,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(count)
     app.add_template_filter(lambda status: BADGES.get(status, ""), "badge")
     app.add_template_global(list(OrderStatus), "ORDER_STATUSES")
+    app.add_template_global(new_once_token, "one_time_token")
 
 
 def count(value: int) -> str:

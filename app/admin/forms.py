@@ -9,6 +9,7 @@ from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange
 
 from app.domain.buttons import Policy
 from app.domain.orders import OrderStatus
+from app.forms import once_field
 
 MAX_STOCK = 1_000_000
 MAX_PRICE = 1_000_000
@@ -90,6 +91,7 @@ class ProductForm(FlaskForm):
 
 
 class ReceiveStockForm(FlaskForm):
+    once = once_field("receive-once")
     quantity = IntegerField("Quantity", validators=[
         InputRequired(message="Enter the units received"),
         NumberRange(1, MAX_STOCK, message=f"Enter a whole number from 1 to {MAX_STOCK:,}")])
@@ -99,6 +101,7 @@ class ReceiveStockForm(FlaskForm):
 
 
 class AdjustStockForm(FlaskForm):
+    once = once_field("adjust-once")
     # Its own id: the receive form on the same page has a "quantity" too.
     quantity = IntegerField("Change", id="adjust-quantity", validators=[
         InputRequired(message="Enter the change in units, such as -2"),

@@ -5,7 +5,7 @@ from flask_login import current_user
 from app.admin import bp
 from app.admin.forms import AdjustStockForm, ProductForm, ReceiveStockForm
 from app.domain.buttons import Policy
-from app.domain.errors import DomainError
+from app.domain.errors import AlreadySubmitted, DomainError
 from app.models import Product
 from app.services import catalog, inventory
 
@@ -87,7 +87,10 @@ def receive_stock(sku: str):
     if form.validate_on_submit():
         try:
             ready = inventory.receive_stock(sku, form.quantity.data, form.reference.data.strip(),
-                                            current_user)
+                                            current_user, once=form.once.data)
+        except AlreadySubmitted:
+            flash("That receipt was already recorded", "info")
+            return redirect(url_for("admin.product", sku=sku))
         except DomainError as error:
             form.quantity.errors.append(error.message)
             return render_product(catalog.find_product(sku), receive_form=form, code=409)
@@ -107,7 +110,11 @@ def adjust_stock(sku: str):
     form = AdjustStockForm()
     if form.validate_on_submit():
         try:
-            inventory.adjust_stock(sku, form.quantity.data, form.reason.data.strip(), current_user)
+            inventory.adjust_stock(sku, form.quantity.data, form.reason.data.strip(), current_user,
+                                   once=form.once.data)
+        except AlreadySubmitted:
+            flash("That adjustment was already recorded", "info")
+            return redirect(url_for("admin.product", sku=sku))
         except DomainError as error:
             form.quantity.errors.append(error.message)
             return render_product(catalog.find_product(sku), adjust_form=form, code=409)

@@ -17,8 +17,19 @@ def items() -> dict[str, int]:
     return {sku: qty for sku, qty in cart.items() if isinstance(qty, int) and qty > 0}
 
 
-def save(cart: dict[str, int]) -> None:
+RECENT_FORMS = 20
+
+
+def save(cart: dict[str, int], once: str | None = None) -> None:
+    """Keep the cart, and the one-time token of the form that changed it."""
     session["cart"] = cart
+    if once:
+        session["cart_forms"] = [*session.get("cart_forms", [])[-(RECENT_FORMS - 1):], once]
+
+
+def seen(once: str | None) -> bool:
+    """Whether this form already changed the cart (a double click)."""
+    return bool(once) and once in session.get("cart_forms", [])
 
 
 def clear() -> None:

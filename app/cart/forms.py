@@ -2,6 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
+from app.forms import once_field
 from app.shop.forms import MAX_QUANTITY, AddToCartForm
 
 PAYMENT_METHODS = ["Bank deposit"]
@@ -16,6 +17,7 @@ class RemoveForm(FlaskForm):
 
 
 class CheckoutForm(FlaskForm):
+    once = once_field()
     name = StringField("Name", validators=[DataRequired(message="Enter your name"),
                                            Length(max=200)])
     email = StringField("Email", validators=[DataRequired(message="Enter your email"),

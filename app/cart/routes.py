@@ -3,8 +3,8 @@ from flask import abort, flash, redirect, render_template, url_for
 from app.cart import bp, cart
 from app.cart.forms import CartLineForm, CheckoutForm, RemoveForm
 from app.domain.buttons import BuyButton
-from app.domain.errors import DomainError
-from app.services import catalog
+from app.domain.errors import AlreadySubmitted, DomainError
+from app.services import catalog, orders_read
 from app.services.checkout import Customer, place_order
 from app.services.settings import get_settings
 from app.shop.forms import MAX_QUANTITY, AddToCartForm
@@ -35,6 +35,8 @@ def add(sku: str):
     offer = catalog.offer_for(product, get_settings())
     form = AddToCartForm()
     if form.validate_on_submit():
+        if cart.seen(form.once.data):  # the same click twice: added once
+            return redirect(url_for("cart.view"))
         wanted = cart.items()
         quantity = wanted.get(sku, 0) + form.quantity.data
         error = limit_error(offer, quantity)
@@ -44,7 +46,7 @@ def add(sku: str):
             error = f"A cart holds at most {cart.MAX_LINES} products"
         if error is None:
             wanted[sku] = quantity
-            cart.save(wanted)
+            cart.save(wanted, once=form.once.data)
             flash(f"Added {form.quantity.data} x {product.name} to your cart", "success")
             return redirect(url_for("cart.view"))
         form.quantity.errors.append(error)
@@ -112,7 +114,12 @@ def checkout():
                             payment_method=form.payment_method.data)
         try:
             placed = place_order({line.offer.product.sku: line.quantity for line in lines},
-                                 customer)
+                                 customer, once=form.once.data)
+        except AlreadySubmitted as done:  # Place order pressed twice: show the one order
+            cart.clear()
+            token = orders_read.token_of(done.order_id)
+            return redirect(url_for("shop.order_status", token=token) if token
+                            else url_for("cart.view"))
         except DomainError as error:
             flash(error.message, "error")
             return render_template("cart/checkout.html", form=form, lines=cart_lines(),

@@ -29,6 +29,14 @@ class IllegalTransition(DomainError):
     field = "status"
 
 
+class AlreadySubmitted(DomainError):
+    """The same form came twice (a double click, a resend): it was applied once."""
+
+    def __init__(self, message: str = "That was already done", order_id: int | None = None):
+        super().__init__(message)
+        self.order_id = order_id
+
+
 class StaleOrder(DomainError):
     def __init__(self, message: str = "This order changed since you opened it"):
         super().__init__(message)

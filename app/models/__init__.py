@@ -4,10 +4,11 @@ from app.models.orders import Order, OrderEvent, OrderLine, OrderNumber, OrderSt
 from app.models.outbox import OutboxEmail
 from app.models.settings import SettingChange, StoreSettings
 from app.models.stock import StockMovement
+from app.models.submissions import Submission
 from app.models.users import Role, User
 
 __all__ = [
     "BackorderPolicy", "Product", "Order", "OrderEvent", "OrderLine", "OrderNumber",
     "OrderStatus", "Payment", "OutboxEmail", "SettingChange", "StoreSettings",
-    "StockMovement", "Role", "User",
+    "StockMovement", "Submission", "Role", "User",
 ]

@@ -13,7 +13,8 @@ from app.extensions import db
 from app.models import Order, OrderLine, Product
 from app.services import ledger, notifications, transaction
 from app.services.backorders import split_order
-from app.services.records import lock_products, log_event, next_order_number, reference
+from app.services.records import (claim_submission, lock_products, log_event,
+                                  next_order_number, reference)
 from app.services.settings import get_settings
 
 
@@ -39,16 +40,19 @@ class Placed:
     backorder: Order | None
 
 
-def place_order(items: Mapping[str, int], customer: Customer) -> Placed:
+def place_order(items: Mapping[str, int], customer: Customer, once: str | None = None) -> Placed:
     """Place an order with status New, committing what stock is available.
 
     Units beyond stock are taken only where backorders are allowed and the
     product's backorder limit holds; otherwise InsufficientStock and nothing is
     saved. With `Create backorder when backorder items` on, the order splits at once.
+    `once` is the form's one-time token: posted again, it raises AlreadySubmitted
+    naming the order it placed.
     """
     if not items:
         raise EmptyCart("Your cart is empty")
     with transaction():
+        submission = claim_submission(once)
         settings = get_settings()
         products = {p.sku: p for p in db.session.scalars(
             select(Product).where(Product.sku.in_(list(items))))}
@@ -75,6 +79,8 @@ def place_order(items: Mapping[str, int], customer: Customer) -> Placed:
 
         # The stock rows are locked last, so each checkout holds them briefly.
         stock = lock_products(line.product_id for line in order.lines)
+        if submission is not None:
+            submission.order_id = order.id
         for line in order.lines:
             product = stock[line.product_id]
             take = take_stock(product.sku, line.quantity, product.available,

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import Order, OrderEvent, OrderLine, Product, StockMovement, User
 from app.models.types import UTCDateTime, utcnow
 from app.services import ledger, notifications, transaction
-from app.services.records import lock_products
+from app.services.records import claim_submission, lock_products
 from app.services.settings import get_settings
 
 
@@ -24,7 +24,8 @@ def _locked_product(sku: str) -> Product:
     return lock_products([product_id])[product_id]
 
 
-def receive_stock(sku: str, quantity: int, reference: str, user: User | None) -> list[Order]:
+def receive_stock(sku: str, quantity: int, reference: str, user: User | None,
+                  once: str | None = None) -> list[Order]:
     """Raise on hand and, in the same transaction, serve waiting orders oldest first.
 
     Returns the backorders that this receipt made ready (every line allocated).
@@ -32,12 +33,15 @@ def receive_stock(sku: str, quantity: int, reference: str, user: User | None) ->
     if quantity <= 0:
         raise StockAdjustmentRefused("Receive at least 1 unit")
     with transaction():
+        claim_submission(once)
         return receive(_locked_product(sku), quantity, reference, user)
 
 
-def adjust_stock(sku: str, delta: int, reason: str, user: User | None) -> None:
+def adjust_stock(sku: str, delta: int, reason: str, user: User | None,
+                 once: str | None = None) -> None:
     """Correct on hand (a count, damage); never below what is committed to orders."""
     with transaction():
+        claim_submission(once)
         adjust(_locked_product(sku), delta, reason, user)
 
 

@@ -48,6 +48,13 @@ def family_by_token(token: str) -> Family | None:
     return Family(root=root, orders=orders, arrival_dates=arrival_dates)
 
 
+def token_of(order_id: int | None) -> str | None:
+    """The status-page token of an order."""
+    if order_id is None:
+        return None
+    return db.session.scalar(select(Order.token).where(Order.id == order_id))
+
+
 def order_page(reference: str) -> Order | None:
     """An order with everything its page shows, in a fixed number of queries."""
     return db.session.scalar(

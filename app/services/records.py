@@ -2,9 +2,11 @@
 from collections.abc import Iterable
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Order, OrderEvent, OrderNumber, Product, User
+from app.domain.errors import AlreadySubmitted
+from app.models import Order, OrderEvent, OrderNumber, Product, Submission, User
 
 
 def next_order_number() -> int:
@@ -29,6 +31,26 @@ def next_suffix(order: Order) -> int:
         select(func.max(Order.suffix)).where(Order.prefix == order.prefix,
                                              Order.number == order.number))
     return (highest or 0) + 1
+
+
+def claim_submission(token: str | None) -> Submission | None:
+    """Record a form's one-time token in this transaction; a second use raises.
+
+    The primary key makes the second of two simultaneous posts wait for the first
+    and then fail, so the change they both ask for is made once.
+    """
+    if not token:
+        return None
+    existing = db.session.get(Submission, token)
+    if existing is not None:
+        raise AlreadySubmitted(order_id=existing.order_id)
+    submission = Submission(token=token)
+    try:
+        with db.session.begin_nested():
+            db.session.add(submission)
+    except IntegrityError:
+        raise AlreadySubmitted() from None
+    return submission
 
 
 def log_event(order: Order, kind: str, message: str, user: User | None = None) -> None:

@@ -2,12 +2,15 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
+from app.forms import once_field
+
 MAX_QUANTITY = 999
 
 
 class AddToCartForm(FlaskForm):
     """Quantity for the buy button; the button's label comes from the product's offer."""
 
+    once = once_field()
     quantity = IntegerField("Quantity", default=1, validators=[
         InputRequired(message="Enter a quantity"),
         NumberRange(1, MAX_QUANTITY, message=f"Enter a whole number from 1 to {MAX_QUANTITY}")])
