@@ -79,45 +79,47 @@ def save_product(sku: str):
     return render_product(product, form=form, code=400)
 
 
+def stock_form(sku: str, form, form_name: str, change, done: str):
+    """Post/redirect/get for a stock form: `change(form)` runs the service and
+    returns the success message (or a list of them)."""
+    product = catalog.find_product(sku) or abort(404)
+    if not form.validate_on_submit():
+        return render_product(product, **{form_name: form}, code=400)
+    try:
+        messages = change(form)
+    except AlreadySubmitted:
+        flash(done, "info")
+    except DomainError as error:
+        form.quantity.errors.append(error.message)
+        return render_product(catalog.find_product(sku), **{form_name: form}, code=409)
+    else:
+        for message in messages:
+            flash(message, "success")
+    return redirect(url_for("admin.product", sku=sku))
+
+
 @bp.post("/products/<sku>/receive")
 def receive_stock(sku: str):
     """`Receive stock`: on hand goes up and waiting orders are served first."""
-    product = catalog.find_product(sku) or abort(404)
-    form = ReceiveStockForm()
-    if form.validate_on_submit():
-        try:
-            ready = inventory.receive_stock(sku, form.quantity.data, form.reference.data.strip(),
-                                            current_user, once=form.once.data)
-        except AlreadySubmitted:
-            flash("That receipt was already recorded", "info")
-            return redirect(url_for("admin.product", sku=sku))
-        except DomainError as error:
-            form.quantity.errors.append(error.message)
-            return render_product(catalog.find_product(sku), receive_form=form, code=409)
-        flash(f"Received {form.quantity.data} x {sku}", "success")
-        for order in ready:
-            flash(f"Backorder {order.reference} has all its stock"
-                  + (" and is released to New" if order.status == "New" else ": mark it as New"),
-                  "success")
-        return redirect(url_for("admin.product", sku=sku))
-    return render_product(product, receive_form=form, code=400)
+    def receive(form) -> list[str]:
+        ready = inventory.receive_stock(sku, form.quantity.data, form.reference.data.strip(),
+                                        current_user, once=form.once.data)
+        return [f"Received {form.quantity.data} x {sku}", *(
+            f"Backorder {order.reference} has all its stock"
+            + (" and is released to New" if order.status == "New" else ": mark it as New")
+            for order in ready)]
+
+    return stock_form(sku, ReceiveStockForm(), "receive_form", receive,
+                      "That receipt was already recorded")
 
 
 @bp.post("/products/<sku>/adjust")
 def adjust_stock(sku: str):
     """Correct on hand: a count, damage. Never below committed."""
-    product = catalog.find_product(sku) or abort(404)
-    form = AdjustStockForm()
-    if form.validate_on_submit():
-        try:
-            inventory.adjust_stock(sku, form.quantity.data, form.reason.data.strip(), current_user,
-                                   once=form.once.data)
-        except AlreadySubmitted:
-            flash("That adjustment was already recorded", "info")
-            return redirect(url_for("admin.product", sku=sku))
-        except DomainError as error:
-            form.quantity.errors.append(error.message)
-            return render_product(catalog.find_product(sku), adjust_form=form, code=409)
-        flash(f"Stock of {sku} adjusted by {form.quantity.data:+}", "success")
-        return redirect(url_for("admin.product", sku=sku))
-    return render_product(product, adjust_form=form, code=400)
+    def adjust(form) -> list[str]:
+        inventory.adjust_stock(sku, form.quantity.data, form.reason.data.strip(), current_user,
+                               once=form.once.data)
+        return [f"Stock of {sku} adjusted by {form.quantity.data:+}"]
+
+    return stock_form(sku, AdjustStockForm(), "adjust_form", adjust,
+                      "That adjustment was already recorded")
