@@ -114,9 +114,10 @@ def _empty_tables(app: Flask) -> None:
             for table in tables:
                 conn.execute(text(f"DELETE FROM {table}"))
             if conn.dialect.name == "postgresql":
+                numbered = [t.name for t in db.metadata.sorted_tables if "id" in t.c]
                 conn.execute(text("SELECT setval(pg_get_serial_sequence(t, 'id'), 1, false) "
                                   "FROM unnest(CAST(:tables AS text[])) AS t"),
-                             {"tables": tables})
+                             {"tables": numbered})
             conn.execute(StoreSettings.__table__.insert().values(id=1))
         db.session.remove()
 

@@ -3,7 +3,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from app.domain.buttons import backorder_room
 from app.domain.errors import DomainError
@@ -68,28 +68,30 @@ def place_order(items: Mapping[str, int], customer: Customer, once: str | None =
             email=customer.email.lower(),  # searched as typed in any case
             address=customer.address, payment_method=customer.payment_method,
             amount_paid=Decimal("0.00"))
-        for sku in sorted(items):
-            product = products[sku]
-            order.lines.append(OrderLine(
-                product_id=product.id, sku=product.sku, name=product.name,
-                unit_price=product.price, quantity=items[sku], allocated=0))
-        order.total = sum((line.subtotal for line in order.lines), Decimal("0.00"))
+        order.total = sum((products[sku].price * qty for sku, qty in items.items()),
+                          Decimal("0.00"))
         db.session.add(order)
         log_event(order, "placed", f"Order placed by {customer.name}")
 
-        # The stock rows are locked last, so each checkout holds them briefly.
-        stock = lock_products(line.product_id for line in order.lines)
+        # The stock rows are locked last, so each checkout holds them briefly. The
+        # lines and ledger rows follow in one batched insert each.
+        stock = lock_products(product.id for product in products.values())
         if submission is not None:
             submission.order_id = order.id
-        for line in order.lines:
-            product = stock[line.product_id]
-            take = take_stock(product.sku, line.quantity, product.available,
+        lines, movements = [], []
+        for sku in sorted(items):
+            product = stock[products[sku].id]
+            take = take_stock(sku, items[sku], product.available,
                               backorder_room(product.stock_view, settings.out_of_stock_checkout))
-            line.allocated = take.allocated
             product.committed += take.allocated
             product.waiting += take.waiting
-            ledger.record(product.id, "checkout", committed=take.allocated,
-                          waiting=take.waiting, order_id=order.id)
+            lines.append({"order_id": order.id, "product_id": product.id, "sku": product.sku,
+                          "name": product.name, "unit_price": product.price,
+                          "quantity": items[sku], "allocated": take.allocated})
+            movements.append(ledger.movement(product.id, "checkout", committed=take.allocated,
+                                             waiting=take.waiting, order_id=order.id))
+        db.session.execute(insert(OrderLine), lines)
+        ledger.record_many(movements)
         backorder = None
         if settings.create_backorder and any(line.unallocated for line in order.lines):
             backorder = split_order(order, {line.id: line.unallocated for line in order.lines},

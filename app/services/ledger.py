@@ -1,4 +1,6 @@
 """Writing the stock ledger (DESIGN section 3)."""
+from sqlalchemy import insert
+
 from app.extensions import db
 from app.models import StockMovement
 
@@ -12,3 +14,20 @@ def record(product_id: int, reason: str, *, on_hand: int = 0, committed: int = 0
             product_id=product_id, reason=reason, on_hand_delta=on_hand,
             committed_delta=committed, waiting_delta=waiting, order_id=order_id,
             user_id=user_id, reference=reference))
+
+
+def movement(product_id: int, reason: str, *, on_hand: int = 0, committed: int = 0,
+             waiting: int = 0, order_id: int | None = None, user_id: int | None = None,
+             reference: str = "") -> dict:
+    """One ledger row as plain values, for record_many."""
+    return {"product_id": product_id, "reason": reason, "on_hand_delta": on_hand,
+            "committed_delta": committed, "waiting_delta": waiting, "order_id": order_id,
+            "user_id": user_id, "reference": reference}
+
+
+def record_many(movements: list[dict]) -> None:
+    """Write many ledger rows in one batched INSERT, leaving out those that move nothing."""
+    rows = [row for row in movements
+            if row["on_hand_delta"] or row["committed_delta"] or row["waiting_delta"]]
+    if rows:
+        db.session.execute(insert(StockMovement), rows)

@@ -31,8 +31,9 @@ def queue(order: Order, kind: str, backorder: Order | None = None,
     `arrival_dates` (product id -> date) saves a query when the caller has them.
     """
     db.session.flush()  # a new order gets its token, for the status link, when flushed
+    # Loaded here, not by the template.
+    lines = [*order.lines, *(backorder.lines if backorder is not None else [])]
     if arrival_dates is None:
-        lines = [*order.lines, *(backorder.lines if backorder is not None else [])]
         waiting = {line.product_id for line in lines if line.unallocated}
         arrival_dates = dict(db.session.execute(
             select(Product.id, Product.arrival_date)

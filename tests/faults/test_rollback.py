@@ -160,7 +160,7 @@ def payment(shop) -> Callable[[], object]:
 COMMON = ["app.services.records.log_event", "Session.flush", "Session.commit"]
 USE_CASES = {
     "checkout with split": (checkout_with_split, [
-        "app.services.ledger.record", "app.services.notifications.queue",
+        "app.services.ledger.record_many", "app.services.notifications.queue",
         "app.services.records.lock_products", "app.services.records.next_order_number",
         "app.services.records.next_suffix", "app.services.backorders.split_order", *COMMON]),
     "staff split with payment": (staff_split_with_payment, [
