@@ -1,15 +1,14 @@
 """Orders, their lines, payments and timeline."""
 import secrets
-from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import (CheckConstraint, Enum, ForeignKey, Index, String, Text, text,
-                        UniqueConstraint, and_, exists, select)
+                        UniqueConstraint, and_, exists)
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from app.domain.orders import BACKORDER_STATUSES, OPEN_STATUSES, OrderStatus
+from app.domain.orders import BACKORDER_STATUSES, OrderStatus
 from app.extensions import db
-from app.models.types import Money, Timestamp, UTCDateTime, utcnow
+from app.models.types import Money, Timestamp
 
 
 

@@ -1,5 +1,4 @@
 """Store settings (one row) and the log of their changes."""
-from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Order, Product, Role
+from app.models import Order, Product
 
 ONCE = re.compile(r'name="once" type="hidden" value="([^"]+)"|name="once" value="([^"]+)"')
 
