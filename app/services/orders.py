@@ -10,7 +10,7 @@ from app.domain.orders import (BACKORDER_STATUSES, NOT_SPLITTABLE, SPLITTABLE_ST
                                OrderStatus, check_move)
 from app.domain.payments import check_payment
 from app.extensions import db
-from app.models import Order, OrderLine, Payment, User
+from app.models import Order, OrderLine, Payment, Product, User
 from app.services import ledger, notifications, transaction
 from app.services.backorders import split_order
 from app.services.inventory import serve_waiting
@@ -44,6 +44,11 @@ def claim(order_id: int, version: int) -> Order:
     return db.session.scalars(
         select(Order).where(Order.id == order_id).options(selectinload(Order.lines))
         .execution_options(populate_existing=True)).one()
+
+
+def claimed_products(order: Order) -> dict[int, Product]:
+    """The stock rows claim() locked and loaded for this order: from the session, no query."""
+    return {line.product_id: db.session.get(Product, line.product_id) for line in order.lines}
 
 
 def save_order(order_id: int, version: int, *, status: OrderStatus,
@@ -124,7 +129,7 @@ def _move(order: Order, status: OrderStatus, user: User | None) -> None:
 def _release_stock(order: Order, user: User | None) -> None:
     """Cancelling gives back committed units; waiting orders get them first."""
     user_id = user.id if user else None
-    products = lock_products(line.product_id for line in order.lines)
+    products = claimed_products(order)
     for line in order.lines:
         product = products[line.product_id]
         product.committed -= line.allocated
@@ -139,7 +144,7 @@ def _release_stock(order: Order, user: User | None) -> None:
 
 def _ship_stock(order: Order, user: User | None) -> None:
     """Dispatch lowers both on hand and committed."""
-    products = lock_products(line.product_id for line in order.lines)
+    products = claimed_products(order)
     for line in order.lines:
         product = products[line.product_id]
         product.on_hand -= line.allocated
@@ -159,7 +164,7 @@ def _change_quantities(order: Order, quantities: Mapping[int, int], user: User |
         if not 1 <= qty <= MAX_QUANTITY:
             raise InvalidQuantity(f"Qty for {by_id[line_id].sku} must be a whole number "
                                   f"from 1 to {MAX_QUANTITY}")
-    products = lock_products(by_id[line_id].product_id for line_id in quantities)
+    products = claimed_products(order)
     for line_id, qty in quantities.items():
         line = by_id[line_id]
         product = products[line.product_id]
