@@ -6,7 +6,7 @@ from flask import Flask, render_template
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config, ProductionConfig, check_production
-from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.extensions import csrf, db, limiter, login_manager, migrate, page_cache
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
@@ -52,6 +52,7 @@ def register_extensions(app: Flask) -> None:
 
     with app.app_context():
         configure_engine(db.engine)
+        page_cache.init_app(app, db.engine)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -71,7 +72,8 @@ def register_errorhandlers(app: Flask) -> None:
 
     def render_error(error):
         code = getattr(error, "code", 500)
-        return render_template(f"errors/{code}.html", error=error), code
+        headers = {"Retry-After": error.retry_after} if getattr(error, "retry_after", None) else {}
+        return render_template(f"errors/{code}.html", error=error), code, headers
 
     for code in (400, 403, 404, 405, 429, 500):
         app.errorhandler(code)(render_error)
@@ -85,8 +87,8 @@ def register_input_guard(app: Flask) -> None:
 
     @app.before_request
     def refuse_nul_bytes():
-        values = [request.path, *request.args.values(), *request.form.values()]
-        if any("\x00" in value for value in values):
+        form = request.form.values() if request.method == "POST" else ()
+        if any("\x00" in value for value in (request.path, *request.args.values(), *form)):
             abort(400)
 
 
@@ -109,7 +111,9 @@ def register_outbox(app: Flask) -> None:
 
     @app.after_request
     def send_after_response(response):
-        if db.session.info.pop(notifications.PENDING, False) and app.config["MAIL_SEND_AFTER_REQUEST"]:
+        # registry.has(): a request that never opened a session has no emails to send.
+        if (db.session.registry.has() and db.session.info.pop(notifications.PENDING, False)
+                and app.config["MAIL_SEND_AFTER_REQUEST"]):
             def send():
                 with app.app_context():
                     notifications.send_due()

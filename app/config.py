@@ -28,8 +28,11 @@ class Config:
     # Recycle connections after 30 min instead of a ping per checkout from the pool
     # (a round trip on every request, ~20% of a product page).
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_recycle": 1800}
+    # Failed sign-ins per IP (app/throttle.py): in memory, or shared by every instance
+    # through e.g. redis://127.0.0.1:6379.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "backorders"
+    RATELIMIT_ENABLED = True
     LOGIN_RATE_LIMIT = "5 per minute"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -51,6 +54,8 @@ class Config:
     # How many proxies in front of the app set X-Forwarded-For (0: none).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     CATALOGUE_PAGE_SIZE = 24
+    # Rendered catalogue and product pages kept per process (app/page_cache.py); 0: off.
+    PAGE_CACHE_SIZE = int(os.environ.get("PAGE_CACHE_SIZE", "4096"))
     ADMIN_PAGE_SIZE = 50
 
 

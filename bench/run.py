@@ -140,6 +140,7 @@ def database(kind: str, scale: Scale, reseed: bool, report: dict) -> str:
     url = pg_url(name) if kind == "postgresql" else f"sqlite:///{target}"
     if not reseed and seeded_counts(kind, target) == (scale.products, scale.orders):
         log(f"  {kind} {scale.name}: reusing {name} (seeded earlier; --reseed to seed anew)")
+        flask(["init-db"], url, capture_output=True)  # migrations added since
         return url
     log(f"  {kind} {scale.name}: seeding {scale.label} ...")
     if kind == "postgresql":

@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from app.config import TestConfig, database_url
 from app.domain.buttons import Policy
-from app.extensions import db
+from app.extensions import db, page_cache
 from app.models import Role, StoreSettings
 from app.services.catalog import ProductData, create_product
 from app.services.settings import update_settings
@@ -102,6 +102,7 @@ def app(database_uri) -> Flask:
     with app.app_context():
         upgrade()
     yield app
+    page_cache.close(app)
     with app.app_context():
         db.engine.dispose()
 
@@ -239,6 +240,16 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", counter)
 
     return counting
+
+
+def pytest_collection_modifyitems(config, items):
+    """postgres_only tests are left out of the SQLite run (deselected, not skipped)."""
+    if test_database_url():
+        return
+    kept = [item for item in items if item.get_closest_marker("postgres_only") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
 
 
 _skipped: list[str] = []

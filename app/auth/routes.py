@@ -1,3 +1,4 @@
+import math
 import secrets
 from functools import cache
 from urllib.parse import urlsplit
@@ -5,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
+from werkzeug.exceptions import TooManyRequests
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth import bp
@@ -30,18 +32,18 @@ def dummy_hash() -> str:
                                   method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def failed_sign_in(response) -> bool:
-    """Only failed attempts count against the per-IP limit."""
-    return request.method == "POST" and response.status_code != 302
+def client_ip() -> str:
+    return request.remote_addr or "unknown"
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
-               deduct_when=failed_sign_in)
 def login():
-    """Staff sign in."""
+    """Staff sign in; after LOGIN_RATE_LIMIT failed attempts an IP waits (429)."""
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
+    limit = current_app.config["LOGIN_RATE_LIMIT"]
+    if request.method == "POST" and (wait := limiter.blocked(limit, "sign-in", client_ip())):
+        raise TooManyRequests(retry_after=math.ceil(wait))
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
@@ -52,6 +54,8 @@ def login():
             login_user(user)
             return redirect(safe_next(request.args.get("next")))
         form.password.errors.append("That email and password do not match")
+    if request.method == "POST":
+        limiter.failed(limit, "sign-in", client_ip())
     return render_template("auth/login.html", form=form)
 
 

@@ -1,5 +1,6 @@
 from flask import abort, current_app, render_template, request
 
+from app.extensions import page_cache
 from app.services import catalog, orders_read
 from app.services.settings import get_settings
 from app.shop import bp
@@ -9,19 +10,22 @@ from app.shop.forms import AddToCartForm
 @bp.get("/")
 def catalogue():
     """The catalogue, one page at a time, each product with its buy button."""
-    settings = get_settings()
-    page = catalog.catalogue_page(request.args.get("page", 1, type=int),
-                                  current_app.config["CATALOGUE_PAGE_SIZE"])
-    offers = [catalog.offer_for(product, settings) for product in page.items]
-    return render_template("shop/catalogue.html", page=page, offers=offers)
+    number = request.args.get("page", 1, type=int)
+
+    def load() -> dict:
+        settings = get_settings()
+        page = catalog.catalogue_page(number, current_app.config["CATALOGUE_PAGE_SIZE"])
+        return {"page": page, "offers": [catalog.offer_for(p, settings) for p in page.items]}
+    return page_cache.render(("catalogue", number), "shop/catalogue.html", load)
 
 
 @bp.get("/products/<sku>")
 def product(sku: str):
     """A product page with its quantity and buy button."""
-    found = catalog.find_product(sku) or abort(404)
-    return render_template("shop/product.html", offer=catalog.offer_for(found, get_settings()),
-                           form=AddToCartForm())
+    def load() -> dict:
+        found = catalog.find_product(sku) or abort(404)
+        return {"offer": catalog.offer_for(found, get_settings()), "form": AddToCartForm()}
+    return page_cache.render(("product", sku), "shop/product.html", load)
 
 
 @bp.get("/orders/<token>")
