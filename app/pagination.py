@@ -1,8 +1,15 @@
-"""One pagination helper for every list: no COUNT over the whole table per view."""
+"""Pagination helpers for every list: no COUNT over the whole table per view.
+
+`paginate` numbers pages (OFFSET: each page costs more the deeper it is; the staff
+lists, where page numbers help). `keyset` reads the rows after or before a given row
+(each page costs the same however deep: the catalogue).
+"""
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select, tuple_
+from sqlalchemy.orm import aliased
 
 from app.extensions import db
 
@@ -25,3 +32,39 @@ def paginate(stmt: Select, number: int, size: int) -> Page:
     number = min(max(number, 1), MAX_PAGE)
     rows = list(db.session.scalars(stmt.limit(size + 1).offset((number - 1) * size)))
     return Page(items=rows[:size], number=number, has_next=len(rows) > size)
+
+
+@dataclass(frozen=True)
+class Window:
+    """One page of a keyset list, with the ids to ask for its neighbours by."""
+
+    items: list[Any]
+    after: int | None   # ?after=<this id> is the next page; None: this is the last
+    before: int | None  # ?before=<this id> is the previous page; None: this is the first
+
+
+def keyset(entity: type, order_by: Sequence[str], size: int, *, after: int | None = None,
+           before: int | None = None) -> Window:
+    """The `size` rows of `entity` in `order_by` order (which must end with the unique
+    `id`) just after the row with id `after`, or just before the row with id `before`.
+    One query, one index range scan, at any depth; an id that is not there gives the
+    first page."""
+    columns = [getattr(entity, name) for name in order_by]
+    cursor = after if after is not None else before
+    backwards = after is None and before is not None
+    stmt = select(entity)
+    if cursor is not None:
+        anchor = aliased(entity)
+        cut = select(*(getattr(anchor, name) for name in order_by)).where(
+            anchor.id == cursor).scalar_subquery()
+        stmt = stmt.where(tuple_(*columns) < cut if backwards else tuple_(*columns) > cut)
+    stmt = stmt.order_by(*(c.desc() for c in columns) if backwards else columns)
+    rows = list(db.session.scalars(stmt.limit(size + 1)))
+    if not rows and cursor is not None:
+        return keyset(entity, order_by, size)
+    more, rows = len(rows) > size, rows[:size]
+    if backwards:
+        rows.reverse()
+    has_prev, has_next = (more, True) if backwards else (cursor is not None, more)
+    return Window(items=rows, after=rows[-1].id if has_next and rows else None,
+                  before=rows[0].id if has_prev and rows else None)

@@ -10,7 +10,7 @@ from app.domain.buttons import BuyButton, Policy, buy_button, most_a_cart_may_ta
 from app.domain.errors import DomainError
 from app.extensions import db
 from app.models import Product, StoreSettings, User
-from app.pagination import Page, paginate
+from app.pagination import Page, Window, keyset, paginate
 from app.services import ledger, transaction
 from app.services.inventory import adjust
 from app.services.records import lock_products
@@ -32,8 +32,9 @@ class ProductData:
     backorder_limit: int | None
 
 
-def catalogue_page(number: int, size: int) -> Page:
-    return paginate(select(Product).order_by(Product.name, Product.id), number, size)
+def catalogue_page(size: int, *, after: int | None = None, before: int | None = None) -> Window:
+    """Products by name, `size` at a time, after or before the product with that id."""
+    return keyset(Product, ("name", "id"), size, after=after, before=before)
 
 
 def product_list_page(number: int, size: int, query: str = "") -> Page:

@@ -6,17 +6,27 @@ from app.services.settings import get_settings
 from app.shop import bp
 from app.shop.forms import AddToCartForm
 
+MAX_ID = 2**31 - 1  # the id columns are INTEGER
+
+
+def id_arg(name: str) -> int | None:
+    """A row id from the query string; anything else (text, 0, beyond INTEGER) is None."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value <= MAX_ID else None
+
 
 @bp.get("/")
 def catalogue():
-    """The catalogue, one page at a time, each product with its buy button."""
-    number = request.args.get("page", 1, type=int)
+    """The catalogue, one page at a time (?after=<id> / ?before=<id>), with buy buttons."""
+    after, before = id_arg("after"), id_arg("before")
 
     def load() -> dict:
         settings = get_settings()
-        page = catalog.catalogue_page(number, current_app.config["CATALOGUE_PAGE_SIZE"])
-        return {"page": page, "offers": [catalog.offer_for(p, settings) for p in page.items]}
-    return page_cache.render(("catalogue", number), "shop/catalogue.html", load)
+        window = catalog.catalogue_page(current_app.config["CATALOGUE_PAGE_SIZE"],
+                                        after=after, before=before)
+        return {"window": window,
+                "offers": [catalog.offer_for(p, settings) for p in window.items]}
+    return page_cache.render(("catalogue", after, before), "shop/catalogue.html", load)
 
 
 @bp.get("/products/<sku>")

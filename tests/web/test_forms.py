@@ -523,6 +523,7 @@ def test_unknown_skus_and_orders_are_404(admin_client, shop, snapshot, method, u
 
 
 @pytest.mark.parametrize("url", ["/?page=abc", "/?page=-5", "/?page=" + HUGE,
+                                 "/?after=" + HUGE, "/?before=x", "/?after=123456",
                                  "/admin/orders?page=" + HUGE, "/admin/orders?q=" + LONG,
                                  "/admin/products?q=%25%5F", "/admin/reports/backorders?sort=bad"])
 def test_odd_query_strings_still_show_the_page(admin_client, url):

@@ -112,6 +112,16 @@ def test_catalogue_runs_the_same_statements_for_1_and_24_products(client, shop, 
     assert_constant("catalogue (1 vs 24 products)", count_queries, client, "/", grow)
 
 
+def test_a_deep_catalogue_page_runs_what_the_first_runs(client, shop, count_queries):
+    for i in range(60):
+        shop.product(f"P-{i:02}", on_hand=1)
+    first, _ = measure(count_queries, client, "/")
+    third, _ = measure(count_queries, client, "/?after=48")
+    earlier, _ = measure(count_queries, client, "/?before=49")
+    print(f"\ncatalogue: first page {first}, third {third}, back to the second {earlier}")
+    assert first == third == earlier
+
+
 def test_product_page_runs_a_fixed_number_of_statements(client, shop, count_queries):
     shop.settings(out_of_stock_checkout=True)
     shop.product("P-1", on_hand=2, policy=Policy.ALWAYS)
