@@ -7,11 +7,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config, ProductionConfig, check_production
 from app.extensions import csrf, db, limiter, login_manager, migrate, page_cache
+from app.sessions import CookieSessionInterface
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config or Config)
+    app.session_interface = CookieSessionInterface()
     if config is not None and issubclass(config, ProductionConfig):
         check_production(app.config)
     register_extensions(app)
@@ -95,13 +97,13 @@ def register_input_guard(app: Flask) -> None:
 def register_security_headers(app: Flask) -> None:
     policy = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
               "form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'")
+    headers = [("Content-Security-Policy", policy), ("X-Content-Type-Options", "nosniff"),
+               ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin")]
 
     @app.after_request
     def set_headers(response):
-        response.headers.setdefault("Content-Security-Policy", policy)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if "Content-Security-Policy" not in response.headers:  # else a view chose its own
+            response.headers.extend(headers)
         return response
 
 

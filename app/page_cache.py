@@ -164,10 +164,12 @@ class Kept:
         self.parts = _MARKS.split(html)
 
     def fill(self, csrf_token: str) -> str:
-        parts = self.parts
+        """The page with this session's CSRF token and a one-time token per form:
+        one random part per response and the form's place, unique as the forms need."""
+        parts, once = self.parts, new_once_token()
         out = [parts[0]]
         for i in range(1, len(parts), 2):
-            out.append(csrf_token if parts[i] == "csrf" else new_once_token())
+            out.append(csrf_token if parts[i] == "csrf" else f"{once}-{i}")
             out.append(parts[i + 1])
         return "".join(out)
 

@@ -2,9 +2,10 @@
 
 For each database (PostgreSQL, SQLite) and each size (small: 1,000 products and
 3,000 orders; large: 100,000 and 300,000), it seeds a database once (`seed-bench`,
-kept for the next run), starts the app under gunicorn (2 sync workers, production
-settings) on 127.0.0.1, and measures with wrk the catalogue, a product page, a cart
-page and the staff orders list filtered by New Backorder. The floor is a bare
+kept for the next run), starts the app under gunicorn (2 sync workers) on 127.0.0.1
+twice, as served (page cache on) and with PAGE_CACHE_SIZE=0, and measures with wrk the
+catalogue and a product page both ways, the catalogue's last page (keyset) rendered, a
+cart page and the staff orders list filtered by New Backorder. The floor is a bare
 Flask app (bench/floor.py) under the same gunicorn serving a page of the same size.
 Then checkout under contention on PostgreSQL (bench/contention.py). The figures go
 to the screen and into bench/README.md.
@@ -39,12 +40,13 @@ BENCH = ROOT / "bench"
 BIN = Path(sys.executable).parent
 PG_SERVER = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 HOST = "127.0.0.1"
-APP_PORT, FLOOR_PORT = 8801, 8802
+APP_PORT, FLOOR_PORT, RENDER_PORT = 8801, 8802, 8803
 STAFF_EMAIL, STAFF_PASSWORD = "bench-staff@example.com", "bench-staff-password"
 USER_AGENT = "bench"  # the same for sign-in and wrk: Flask-Login's strong session protection
 WORKERS = 2
 WRK = ["wrk", "-t2", "-c16", "--latency"]
 UNLOADED_REQUESTS = 30
+WARM_UP, WARM_UP_MANY = 2, 10  # seconds of wrk before a page is measured
 GOALS = {"product page": 0.5, "catalogue": 0.4}
 LATENCY_GOAL = 1.5
 CONTENTION_GOAL = 0.7
@@ -69,6 +71,7 @@ class Page:
     paths: list[str]
     cookie: str = ""
     expect: str = ""  # text the page must hold, so a redirect or an error page is caught
+    port: int = APP_PORT  # APP_PORT: as served (page cache on); RENDER_PORT: cache off
     size: int = 0
     rps: float = 0.0
     p50_ms: float = 0.0
@@ -360,9 +363,11 @@ def unloaded_ms(port: int, paths: list[str], cookie: str) -> float:
     return statistics.median(times)
 
 
-def loaded(port: int, paths: list[str], cookie: str, seconds: int, pids) -> tuple[dict, float]:
+def loaded(port: int, paths: list[str], cookie: str, seconds: int, pids,
+           warm_up: bool = True) -> tuple[dict, float]:
     """A warm-up, then the wrk run; with the CPU per request of the processes `pids()`."""
-    wrk(port, paths, cookie, max(1, seconds // 5))
+    if warm_up:
+        wrk(port, paths, cookie, max(1, seconds // 5))
     watched = pids()
     before = cpu_seconds(watched)
     result = wrk(port, paths, cookie, seconds)
@@ -371,12 +376,16 @@ def loaded(port: int, paths: list[str], cookie: str, seconds: int, pids) -> tupl
 
 
 def measure(port: int, page: Page, seconds: int, pids) -> None:
+    """Fill in the page's size, single-request time and wrk figures."""
     status, _, body = get(port, page.paths[0], page.cookie)
     if status != 200 or page.expect.encode() not in body:
         raise SystemExit(f"{page.name}: {page.paths[0]} gave {status} without {page.expect!r}")
     page.size = len(body)
+    # Warm up before both measures: each worker keeps its own pages, and the product
+    # page goes through 500 of them (10 s of wrk passes over them ~6 times).
+    wrk(port, page.paths, page.cookie, WARM_UP_MANY if len(page.paths) > 1 else WARM_UP)
     page.unloaded_ms = unloaded_ms(port, page.paths, page.cookie)
-    result, page.cpu_ms = loaded(port, page.paths, page.cookie, seconds, pids)
+    result, page.cpu_ms = loaded(port, page.paths, page.cookie, seconds, pids, warm_up=False)
     if result["bad"]:
         raise SystemExit(f"{page.name}: {result['bad']} responses were not 2xx/3xx")
     if result["errors"]:
@@ -387,23 +396,24 @@ def measure(port: int, page: Page, seconds: int, pids) -> None:
     page.rps, page.p50_ms, page.p99_ms = result["rps"], result["p50"], result["p99"]
 
 
-def app_env(url: str) -> dict[str, str]:
-    # Config, not ProductionConfig: the two differ only in Secure cookies, and
-    # check_production refuses every SECRET_KEY taken from the environment
-    # (it compares the key with Config.SECRET_KEY, which is read from it too).
+def app_env(url: str, page_cache: bool = True) -> dict[str, str]:
     return {"DATABASE_URL": url, "FLASK_ENV": "", "SECRET_KEY": secrets.token_hex(32),
-            "RATELIMIT_STORAGE_URI": "memory://", "MAIL_SERVER": ""}
+            "RATELIMIT_STORAGE_URI": "memory://", "MAIL_SERVER": "",
+            "PAGE_CACHE_SIZE": "4096" if page_cache else "0"}
 
 
-def pick_skus(kind: str, url: str) -> dict[str, list[str]]:
-    """Products for the pages: a spread for the product page, three buyable for the cart."""
+def pick_skus(kind: str, url: str) -> dict:
+    """Products for the pages: a spread for the product page, three buyable for the cart,
+    and the id the catalogue's last page comes after."""
     code = ("import json\nfrom sqlalchemy import select, func\nfrom wsgi import app\n"
             "from app.extensions import db\nfrom app.models import Product\n"
             "with app.app_context():\n"
             "    spread = db.session.scalars(select(Product.sku).order_by(func.random()).limit(500)).all()\n"
             "    stocked = db.session.scalars(select(Product.sku).where(Product.on_hand - Product.committed > 5, Product.waiting == 0).order_by(Product.id).limit(2)).all()\n"
             "    waiting = db.session.scalars(select(Product.sku).where(Product.waiting > 0, Product.backorder_limit.is_(None)).order_by(Product.id).limit(1)).all()\n"
-            "    print(json.dumps({'spread': spread, 'cart': stocked + waiting}))\n")
+            "    count = db.session.scalar(select(func.count()).select_from(Product))\n"
+            "    deep = db.session.scalar(select(Product.id).order_by(Product.name, Product.id).offset(max(0, count - 25)).limit(1))\n"
+            "    print(json.dumps({'spread': spread, 'cart': stocked + waiting, 'deep': deep}))\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          env={**os.environ, "DATABASE_URL": url}, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -413,23 +423,28 @@ def bench_app(kind: str, scale: Scale, url: str, seconds: int, floor: "Server") 
     flask(["create-user", STAFF_EMAIL, "--role", "staff", "--password", STAFF_PASSWORD], url,
           capture_output=True)
     skus = pick_skus(kind, url)
-    last_page = max(1, -(-scale.products // 24))
     database_name = url.rsplit("/", 1)[1] if kind == "postgresql" else None
-    with Server(f"app-{kind}-{scale.name}", "wsgi:app", APP_PORT, ROOT, app_env(url)) as app:
+    products = [f"/products/{sku}" for sku in skus["spread"]]
+    with Server(f"app-{kind}-{scale.name}", "wsgi:app", APP_PORT, ROOT, app_env(url)) as app, \
+            Server(f"render-{kind}-{scale.name}", "wsgi:app", RENDER_PORT, ROOT,
+                   app_env(url, page_cache=False)) as render:
+        servers = {APP_PORT: app, RENDER_PORT: render}
         cart = cart_cookie(APP_PORT, skus["cart"])
         staff = staff_cookie(APP_PORT)
         pages = [
             Page("catalogue", ["/"], expect="/products/"),
-            Page("product page", [f"/products/{sku}" for sku in skus["spread"]],
-                 expect="Quantity"),
+            Page("product page", products, expect="Quantity"),
+            Page("catalogue, rendered", ["/"], expect="/products/", port=RENDER_PORT),
+            Page("product page, rendered", products, expect="Quantity", port=RENDER_PORT),
+            Page("catalogue, last page, rendered", [f"/?after={skus['deep']}"],
+                 expect="/products/", port=RENDER_PORT),
             Page("cart", ["/cart"], cookie=cart, expect="on backorder"),
             Page("orders: New Backorder", ["/admin/orders?status=New+Backorder"], cookie=staff,
                  expect="New Backorder"),
-            Page(f"catalogue, last page ({last_page})", [f"/?page={last_page}"],
-                 expect="/products/"),
         ]
         for page in pages:
-            measure(APP_PORT, page, seconds, lambda: app.pids() + backends(database_name))
+            server = servers[page.port]
+            measure(page.port, page, seconds, lambda: server.pids() + backends(database_name))
             # The floor right after the page, so both see the same machine.
             result, page.floor_cpu_ms = loaded(FLOOR_PORT, [f"/page/{page.size}"], "", seconds,
                                                floor.pids)
