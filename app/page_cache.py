@@ -48,6 +48,9 @@ class Watcher(Protocol):
     def generation(self) -> int | None:
         """A number that moves whenever committed data may have changed; None: unknown."""
 
+    def close(self) -> None:
+        """Stop watching."""
+
 
 class Unwatched:
     """A database we cannot watch: never serve from the cache."""
@@ -96,10 +99,12 @@ class PostgresWatcher:
         self.closed = threading.Event()
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
+        self.counting = threading.Lock()  # bumped from request threads and the listener
         event.listen(engine, "commit", self.bump)
 
     def bump(self, *_args) -> None:
-        self.counter += 1
+        with self.counting:
+            self.counter += 1
 
     def generation(self) -> int | None:
         if self.thread is None or not self.thread.is_alive():
@@ -182,16 +187,13 @@ class Shelf:
         self.watcher = watcher
         self.pages: OrderedDict[Hashable, Kept] = OrderedDict()
         self.lock = threading.Lock()
-        self.hits = self.misses = 0
 
     def get(self, key: Hashable, generation: int) -> Kept | None:
         with self.lock:
             kept = self.pages.get(key)
             if kept is None or kept.generation != generation:
-                self.misses += 1
                 return None
             self.pages.move_to_end(key)
-            self.hits += 1
             return kept
 
     def put(self, key: Hashable, kept: Kept) -> None:
