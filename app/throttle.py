@@ -4,20 +4,28 @@ Only the sign-in form is throttled, so the check sits in that one view instead o
 before and after every request, as Flask-Limiter's does (an eighth of the CPU of a
 cached storefront page). The counting is the `limits` library's, the one Flask-Limiter
 is built on: a fixed window per client, in memory or in Redis, so that every app
-instance sees the same count.
+instance sees the same count. If the storage cannot be reached, this process counts
+in memory until it can again: staff can still sign in, and guessing is still slowed.
 """
+import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from flask import Flask, current_app
 from limits import parse
-from limits.storage import storage_from_string
+from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Counts:
-    strategy: FixedWindowRateLimiter
+    shared: FixedWindowRateLimiter
+    fallback: FixedWindowRateLimiter
     prefix: str
     enabled: bool
 
@@ -26,23 +34,36 @@ class Limiter:
     def init_app(self, app: Flask) -> None:
         storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
         app.extensions["limiter"] = Counts(FixedWindowRateLimiter(storage),
+                                           FixedWindowRateLimiter(MemoryStorage()),
                                            app.config["RATELIMIT_KEY_PREFIX"],
                                            app.config["RATELIMIT_ENABLED"])
 
-    @staticmethod
-    def counts() -> Counts:
-        return current_app.extensions["limiter"]
-
     def blocked(self, limit: str, scope: str, client: str) -> float | None:
         """Seconds until `client` may try `scope` again, or None if it may now."""
-        counts, item = self.counts(), parse(limit)
-        if not counts.enabled or counts.strategy.test(item, counts.prefix, scope, client):
+        counts = current_app.extensions["limiter"]
+        if not counts.enabled:
             return None
-        stats = counts.strategy.get_window_stats(item, counts.prefix, scope, client)
-        return max(1.0, stats.reset_time - time.time())
+        item, keys = parse(limit), (counts.prefix, scope, client)
+
+        def wait(strategy: FixedWindowRateLimiter) -> float | None:
+            if strategy.test(item, *keys):
+                return None
+            return max(1.0, strategy.get_window_stats(item, *keys).reset_time - time.time())
+        return self._count(counts, wait)
 
     def failed(self, limit: str, scope: str, client: str) -> None:
         """Count one failed attempt of `client` at `scope`."""
-        counts = self.counts()
+        counts = current_app.extensions["limiter"]
         if counts.enabled:
-            counts.strategy.hit(parse(limit), counts.prefix, scope, client)
+            item = parse(limit)
+            self._count(counts, lambda strategy: strategy.hit(item, counts.prefix, scope, client))
+
+    @staticmethod
+    def _count(counts: Counts, work: Callable[[FixedWindowRateLimiter], T]) -> T:
+        """`work` on the shared storage or, if it cannot be reached, in this process."""
+        try:
+            return work(counts.shared)
+        except Exception:  # noqa: BLE001 - Redis down, a timeout: count in memory instead
+            log.warning("sign-in throttle: %s unreachable; counting in memory",
+                        type(counts.shared.storage).__name__, exc_info=True)
+            return work(counts.fallback)

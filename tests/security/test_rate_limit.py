@@ -107,3 +107,22 @@ def test_the_limit_is_per_ip(instances, store):
     assert fail(other, "10.0.0.2").status_code == 200
     assert fail(other, "10.0.0.1").status_code == 429
     assert fail(one, "10.0.0.2").status_code == 200
+
+
+def test_with_redis_unreachable_failures_are_counted_in_memory(app, shop):
+    class Unreachable(TestConfig):
+        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+        RATELIMIT_ENABLED = True
+        RATELIMIT_STORAGE_URI = "redis://127.0.0.1:1"  # nothing listens there
+
+    instance = create_app(Unreachable)
+    instance.test_client_class = app.test_client_class
+    shop.user("staff@example.com")
+    client = instance.test_client()
+    try:
+        for _ in range(ATTEMPTS):
+            assert fail(client).status_code == 200
+        assert fail(client).status_code == 429
+    finally:
+        with instance.app_context():
+            db.engine.dispose()
