@@ -9,7 +9,6 @@ from markupsafe import escape
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from app.domain.buttons import Policy
 from app.extensions import page_cache
 from app.page_cache import CSRF_MARK, ONCE_MARK, Kept, Shelf, Unwatched
 from app.services.inventory import receive_stock
