@@ -25,7 +25,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Protocol
 
-from flask import Flask, Response, current_app, get_flashed_messages, render_template
+from flask import (Flask, Response, current_app, get_flashed_messages, render_template,
+                   session)
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -239,4 +240,8 @@ class PageCache:
     @staticmethod
     def _shared_page() -> bool:
         """The page every anonymous shopper sees: nobody signed in, no message waiting."""
-        return not current_user.is_authenticated and not get_flashed_messages()
+        # login_user() keeps the user's id in the session, and we set no remember-me
+        # cookie: with no id there, nobody is signed in, and the user loader (with
+        # its session-protection hash) need not run on the storefront's busiest path.
+        signed_in = "_user_id" in session and current_user.is_authenticated
+        return not signed_in and not get_flashed_messages()
