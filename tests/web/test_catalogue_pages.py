@@ -15,7 +15,7 @@ def products(shop):
         shop.product(f"P-{i:02}", on_hand=1, name="Same name" if i % 3 == 0 else f"Name {i:02}")
 
 
-def names_in_order(app) -> list[str]:
+def skus_in_order(app) -> list[str]:
     with app.app_context():
         return [p.sku for p in db.session.scalars(
             db.select(Product).order_by(Product.name, Product.id))]
@@ -39,7 +39,7 @@ def walk(client, url: str, link: str) -> list[list[str]]:
 def test_next_walks_every_product_once_and_previous_walks_back(client, app, products):
     forward = walk(client, "/", "Next")
     assert [len(p) for p in forward] == [24, 24, 12]
-    assert sum(forward, []) == names_in_order(app)
+    assert sum(forward, []) == skus_in_order(app)
     assert "Previous" not in Page(client.get("/")).links()
     last = f"/?after={id_of(app, forward[1][-1])}"
     assert skus(Page(client.get(last))) == forward[2]
