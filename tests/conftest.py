@@ -183,6 +183,12 @@ class Shop:
             db.session.remove()
         return refs
 
+    def status_token(self, reference: str) -> str:
+        """The token of the order's status page, /orders/<token>."""
+        from app.models import Order
+        return self.read(lambda: db.session.scalar(
+            db.select(Order.token).where(Order.reference == reference)))
+
     def read(self, fn):
         """Run fn() in an app context and return its result (plain values, please)."""
         with self.app.app_context():

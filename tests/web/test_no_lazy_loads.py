@@ -35,11 +35,6 @@ def full_shop(shop, orders):
     return order, backorder
 
 
-def status_token(shop, reference: str) -> str:
-    return shop.read(lambda: db.session.scalar(db.select(Order.token).where(
-        Order.reference == reference)))
-
-
 def test_the_fixture_does_refuse_a_lazy_load(ctx, full_shop, lazy_loads_refused):
     order = db.session.scalar(db.select(Order).where(Order.reference == full_shop[0]))
     with pytest.raises(InvalidRequestError, match="lazy=.raise"):
@@ -53,7 +48,7 @@ def test_every_page_renders_with_lazy_loads_refused(app, client, shop, full_shop
     client.submit("/cart/add/IN-1", {"quantity": "1", "once": "a"})
     client.submit("/cart/add/OUT-1", {"quantity": "2", "once": "b"})
     shopper = ["/", "/products/IN-1", "/products/OUT-1", "/cart", "/checkout",
-               f"/orders/{status_token(shop, order)}"]
+               f"/orders/{shop.status_token(order)}"]
     for url in shopper:
         assert client.get(url).status_code == 200, url
     shop.user("admin@example.com", Role.ADMIN)

@@ -186,17 +186,9 @@ def test_order_status_page_runs_a_fixed_number_of_statements(client, shop, count
         shop.product(f"P-{i}", on_hand=1, policy=Policy.ALWAYS)
     small, _ = shop.order({"P-0": 3})
     big, _ = shop.order({f"P-{i}": 3 for i in range(1, 10)})
-    token = {ref: shop.read(lambda ref=ref: _token(ref)) for ref in (small, big)}
+    token = {ref: shop.status_token(ref) for ref in (small, big)}
     assert_constant("order status page (1 vs 9 lines)", count_queries, client,
                     f"/orders/{token[small]}", lambda: None, f"/orders/{token[big]}")
-
-
-def _token(reference: str) -> str:
-    from sqlalchemy import select
-
-    from app.extensions import db
-    from app.models import Order
-    return db.session.scalar(select(Order.token).where(Order.reference == reference))
 
 
 def test_backorder_report_runs_the_same_statements_for_1_and_20_products(staff_client, shop,
