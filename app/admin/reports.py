@@ -7,6 +7,7 @@ from flask import Response, render_template, request
 from app.admin import bp
 from app.models.types import utcnow
 from app.services import reports
+from app.spreadsheet import safe_cell as _cell
 
 CSV_HEADER = ["SKU", "Name", "Units waiting", "Orders", "Oldest waiting (days)", "Value",
               "Date of arrival"]
@@ -31,7 +32,3 @@ def backorder_report():
     return render_template("admin/backorder_report.html", rows=rows, now=now, sort=sort,
                            sorts=list(reports.SORTS))
 
-
-def _cell(text: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

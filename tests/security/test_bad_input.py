@@ -23,6 +23,7 @@ DIGITS = "9" * 10_000
 SCRIPT = "<script>alert(1)</script>"
 
 WHOLE_1_999 = "Enter a whole number from 1 to 999"
+WHOLE_0_999 = "Enter a whole number from 0 to 999"
 NOT_INTEGER = "Not a valid integer value"
 NOT_DECIMAL = "Not a valid decimal value"
 NOT_DATE = "Not a valid date value"
@@ -219,10 +220,12 @@ CASES = [
     ("anon", "POST", "/admin/login", {"email": SCRIPT, "password": "x"}, 200,
      "That email and password do not match"),
     # --- order page: Save
-    ("admin", "POST", ORDER, order_save("new", qty_tea="-1"), 400, WHOLE_1_999),
-    ("admin", "POST", ORDER, order_save("new", qty_tea="0"), 400, WHOLE_1_999),
+    ("admin", "POST", ORDER, order_save("new", qty_tea="-1"), 400, WHOLE_0_999),
+    # Qty 0 removes a line, but never the order's last one.
+    ("admin", "POST", "/admin/orders/{paid}", order_save("paid", qty_tea="0"), 409,
+     "cancel the order instead"),
     ("admin", "POST", ORDER, order_save("new", qty_tea="1.5"), 400, NOT_INTEGER),
-    ("admin", "POST", ORDER, order_save("new", qty_tea="1000"), 400, WHOLE_1_999),
+    ("admin", "POST", ORDER, order_save("new", qty_tea="1000"), 400, WHOLE_0_999),
     ("admin", "POST", ORDER, order_save("new", qty_tea=DIGITS), 400, NOT_INTEGER),
     ("admin", "POST", ORDER, order_save("new", qty_tea="abc"), 400, NOT_INTEGER),
     ("admin", "POST", ORDER, order_save("new", qty_tea=""), 400, "Enter a Qty"),
@@ -236,7 +239,7 @@ CASES = [
     ("admin", "POST", ORDER, order_save("new", bko_pot="1"), 409,
      "Turn on 'Create backorder when backorder items' to put order lines on backorder"),
     ("admin", "POST", ORDER, order_save("new", action="fill-bko"), 409,
-     "Turn on 'Create backorder when backorder items' first"),
+     "Turn on 'Create backorder when backorder items' to put order lines on backorder"),
     ("admin", "POST", ORDER, order_save("new", status="Shipped"), 400, NOT_CHOICE),
     ("admin", "POST", ORDER, order_save("new", status="Dispatched"), 400, NOT_CHOICE),
     ("admin", "POST", ORDER, order_save("new", status=""), 400, NOT_CHOICE),
@@ -259,7 +262,7 @@ CASES = [
     ("admin", "POST", "/admin/orders/{cancelled}", order_save("cancelled", status="New"), 400,
      NOT_CHOICE),
     ("admin", "POST", "/admin/orders/{paid}", order_save("paid", qty_tea="1"), 409,
-     "less than the 9.00 already paid"),
+     "less than the $9.00 already paid"),
     ("admin", "POST", "/admin/orders/N1", order_save("new"), 404, None),
     ("admin", "POST", f"/admin/orders/{SCRIPT}", order_save("new"), 404, None),
     # --- order page: Mark as New
@@ -285,7 +288,7 @@ CASES = [
     ("admin", "POST", PAY, payment(amount="Infinity"), 400, "Enter an amount above zero"),
     ("admin", "POST", PAY, payment(amount="-Infinity"), 400, "Enter an amount above zero"),
     ("admin", "POST", PAY, payment(amount=SCRIPT), 400, NOT_DECIMAL),
-    ("admin", "POST", PAY, payment(amount="1000"), 409, "That is more than the 29.00 still due"),
+    ("admin", "POST", PAY, payment(amount="1000"), 409, "That is more than the $29.00 still due"),
     ("admin", "POST", PAY, payment(method="Bitcoin"), 400, NOT_CHOICE),
     ("admin", "POST", PAY, payment(reference=LONG), 400, too_long(100)),
     ("admin", "POST", PAY, payment(version="{new_stale}"), 409,
@@ -294,7 +297,7 @@ CASES = [
     ("admin", "POST", "/admin/orders/{cancelled}/payments",
      payment(version="{cancelled_version}"), 409, "A cancelled order takes no payment"),
     ("admin", "POST", "/admin/orders/{paid}/payments", payment(version="{paid_version}"), 409,
-     "That is more than the 0.00 still due"),
+     "That is more than the $0.00 still due"),
     # --- products: add
     ("admin", "POST", "/admin/products/new", product(sku=""), 400, "Enter a SKU"),
     ("admin", "POST", "/admin/products/new", product(sku="has space"), 400,

@@ -424,14 +424,19 @@ def order_form(client, reference: str) -> dict:
     return Page(client.get(f"/admin/orders/{reference}")).form_data("Save")
 
 
+WHOLE_0_999 = "Enter a whole number from 0 to 999"
+LAST_LINE = "Qty for ORD-1 cannot be 0: it is the order's last line, cancel the order instead"
+
+
+# Qty 0 removes a line; on the order's only line it is refused.
 @pytest.mark.parametrize("quantity, message", [
-    ("0", WHOLE_1_999),
-    ("-1", WHOLE_1_999),
+    ("0", LAST_LINE),
+    ("-1", WHOLE_0_999),
     ("1.5", NOT_INTEGER),
     ("abc", NOT_INTEGER),
     ("", "Enter a Qty"),
-    ("1000", WHOLE_1_999),
-    (HUGE, WHOLE_1_999),
+    ("1000", WHOLE_0_999),
+    (HUGE, WHOLE_0_999),
 ])
 def test_order_page_refuses_bad_qty(admin_client, placed_order, snapshot, quantity, message):
     data = order_form(admin_client, placed_order)
@@ -452,7 +457,7 @@ def test_order_page_refuses_bad_qty(admin_client, placed_order, snapshot, quanti
     ("NaN", "Enter an amount above zero"),
     ("sNaN", "Enter an amount above zero"),
     ("Infinity", "Enter an amount above zero"),
-    ("20.01", "That is more than the 20.00 still due"),
+    ("20.01", "That is more than the $20.00 still due"),
 ])
 def test_record_payment_refuses_bad_amount(admin_client, placed_order, snapshot, amount, message):
     page = Page(admin_client.get(f"/admin/orders/{placed_order}"))
