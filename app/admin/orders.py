@@ -8,8 +8,9 @@ from app.admin import bp
 from app.admin.forms import CustomerForm, PaymentForm, VersionForm, order_form
 from app.domain.errors import BackordersDisabled, DomainError, StaleOrder
 from app.domain.money import format_money
-from app.domain.orders import (NOTHING_TO_SHIP, OrderStatus, backorder_refusal,
-                               dispatch_confirmation, fill_bko_with_unallocated, statuses_to_offer)
+from app.domain.orders import (NOTHING_TO_SHIP, SPLITTABLE_STATUSES, OrderStatus,
+                               backorder_refusal, dispatch_confirmation,
+                               fill_bko_with_unallocated, statuses_to_offer)
 from app.models import Order
 from app.services import orders, orders_read
 from app.services.settings import get_settings
@@ -55,6 +56,8 @@ def render_order(order: Order, form=None, payment_form=None, customer_form=None,
     if offers_dispatch:
         form.dispatch_with_due.label.text = dispatch_confirmation(order.payment_required)
     refusal = backorder_refusal(order.status, get_settings().create_backorder)
+    # Lines may change (Qty, BKO) only where they may go on backorder too.
+    editable = order.status in SPLITTABLE_STATUSES
     return render_template(
         "admin/order.html", order=order, form=form,
         payment_form=payment_form or PaymentForm(version=order.version, formdata=None),
@@ -62,11 +65,10 @@ def render_order(order: Order, form=None, payment_form=None, customer_form=None,
             version=order.version, customer_name=order.customer_name, email=order.email,
             address=order.address, formdata=None),
         version_form=VersionForm(version=order.version, formdata=None),
-        editable=order.status in (OrderStatus.NEW, OrderStatus.ON_HOLD),
+        editable=editable,
         bko_refusal=refusal, setting_refusal=isinstance(refusal, BackordersDisabled),
         offers_dispatch=offers_dispatch, stale=stale,
-        nothing_to_ship=NOTHING_TO_SHIP if not order.has_units
-        and order.status in (OrderStatus.NEW, OrderStatus.ON_HOLD) else None), code
+        nothing_to_ship=NOTHING_TO_SHIP if editable and not order.has_units else None), code
 
 
 def find_order(reference: str) -> Order:
