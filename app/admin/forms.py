@@ -162,17 +162,22 @@ def order_form(lines, statuses, **kwargs) -> OrderForm:
     return form
 
 
+def _stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class CustomerForm(FlaskForm):
     """The customer's name, email and address on one order, as the page showed them."""
 
     version = HiddenField(id="customer-version",
                           validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
-    customer_name = StringField("Name", id="customer-name", validators=[
+    # Stripped before validation: a name of spaces is no name.
+    customer_name = StringField("Name", id="customer-name", filters=[_stripped], validators=[
         DataRequired(message="Enter the customer's name"), Length(max=200)])
-    email = StringField("Email", id="customer-email", validators=[
+    email = StringField("Email", id="customer-email", filters=[_stripped], validators=[
         DataRequired(message="Enter the customer's email"),
         Email(message="Enter a valid email address"), Length(max=254)])
-    address = TextAreaField("Address", id="customer-address", validators=[
+    address = TextAreaField("Address", id="customer-address", filters=[_stripped], validators=[
         DataRequired(message="Enter the customer's address"), Length(max=1000)])
 
 

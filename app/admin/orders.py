@@ -182,9 +182,8 @@ def update_customer(reference: str):
     if form.validate_on_submit():
         try:
             changed = orders.update_customer(
-                order.id, int(form.version.data), name=form.customer_name.data.strip(),
-                email=form.email.data.strip(), address=form.address.data.strip(),
-                user=current_user)
+                order.id, int(form.version.data), name=form.customer_name.data,
+                email=form.email.data, address=form.address.data, user=current_user)
         except DomainError as error:
             if isinstance(error, StaleOrder):
                 return render_order(find_order(reference), customer_form=form, code=409,

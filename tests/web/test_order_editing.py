@@ -229,6 +229,7 @@ def test_staff_correct_the_customers_name_email_and_address(staff_client, two_li
 
 @pytest.mark.parametrize("label, value, message", [
     ("Name", "", "Enter the customer's name"),
+    ("Name", "   ", "Enter the customer's name"),
     ("Email", "not an email", "Enter a valid email address"),
     ("Email", "", "Enter the customer's email"),
     ("Address", "", "Enter the customer's address"),
