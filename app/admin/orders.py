@@ -94,7 +94,8 @@ def save_order(reference: str):
         if refusal is not None:
             show_error(form, order, refusal)
             return render_order(order, form, code=409)
-        for line_id, units in fill_bko_with_unallocated([line.as_line() for line in order.lines]).items():
+        filled = fill_bko_with_unallocated([line.as_line() for line in order.lines])
+        for line_id, units in filled.items():
             bko = form.bko_field(line_id)
             # The field shows what was posted (raw_data) over .data: replace both.
             bko.data, bko.raw_data = units, [str(units)]

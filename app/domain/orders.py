@@ -171,8 +171,9 @@ def plan_split(lines: Sequence[Line], bko: Mapping[int, int], paid: Decimal,
     for line in lines:
         units = bko.get(line.id, 0)
         if not 0 <= units <= line.quantity:
-            raise InvalidQuantity(f"BKO for {line.sku} must be a whole number from 0 to {line.quantity}",
-                                  field="bko", line_id=line.id)
+            raise InvalidQuantity(
+                f"BKO for {line.sku} must be a whole number from 0 to {line.quantity}",
+                field="bko", line_id=line.id)
     if not any(bko.get(line.id, 0) for line in lines):
         return None
     if not rules.create_backorder:

@@ -18,7 +18,8 @@ def split_order(order: Order, bko: Mapping[int, int], settings: StoreSettings,
     Runs inside the caller's transaction; `notify` emails the shopper about it. Returns the backorder: a new order, the
     order itself when it is backordered whole, or None when nothing was on BKO.
     """
-    plan = plan_split([line.as_line() for line in order.lines], bko, order.amount_paid, split_rules(settings))
+    plan = plan_split([line.as_line() for line in order.lines], bko, order.amount_paid,
+                      split_rules(settings))
     if plan is None:
         return None
     if plan.order_becomes_backorder:
