@@ -24,8 +24,8 @@ def backorder_report():
         writer = csv.writer(out)
         writer.writerow(CSV_HEADER)
         for row in rows:
-            writer.writerow([safe_cell(row.sku), safe_cell(row.name), row.units_waiting, row.orders,
-                             row.age_days(now), row.value,
+            writer.writerow([safe_cell(row.sku), safe_cell(row.name), row.units_waiting,
+                             row.orders, row.age_days(now), row.value,
                              row.arrival_date.isoformat() if row.arrival_date else ""])
         return Response(out.getvalue(), mimetype="text/csv", headers={
             "Content-Disposition": "attachment; filename=backorders.csv"})
