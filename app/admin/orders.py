@@ -17,6 +17,10 @@ from app.services.settings import get_settings
 from app.spreadsheet import csv_rows
 
 
+PICK_NEEDS_STOCK = ("Pick needs every unit allocated: lower a Qty or put the unallocated units "
+                    "on BKO in the same Save")
+
+
 def _status_filter() -> tuple[OrderStatus | None, str]:
     """The list's filters from the query string: a known status (else 404) and the search."""
     status = request.args.get("status") or None
@@ -68,6 +72,8 @@ def render_order(order: Order, form=None, payment_form=None, customer_form=None,
         editable=editable,
         bko_refusal=refusal, setting_refusal=isinstance(refusal, BackordersDisabled),
         offers_dispatch=offers_dispatch, stale=stale,
+        status_hint=PICK_NEEDS_STOCK if OrderStatus.PICK in statuses
+        and not order.is_fully_allocated else None,
         nothing_to_ship=NOTHING_TO_SHIP if editable and not order.has_units else None), code
 
 

@@ -116,6 +116,21 @@ def test_a_refused_qty_sits_next_to_the_line_it_names(staff_client, two_lines, s
 
 # --- Only the choices that can work ---------------------------------------------------------
 
+def test_pick_on_a_partly_allocated_order_says_what_it_needs(staff_client, shop, two_lines):
+    page = open_order(staff_client, two_lines)
+    assert "Pick" in page.options("Status")
+    assert "Pick needs every unit allocated: lower a Qty or put the unallocated units on BKO " \
+        "in the same Save" in page.text
+    shop.settings(create_backorder=True)
+    response = save(staff_client, two_lines, Status="Pick", **{"BKO for A-1": 2})
+    assert response.status_code == 302  # split first, then every line left is allocated
+
+
+def test_a_fully_allocated_order_moves_to_pick_without_a_hint(staff_client, orders):
+    page = open_order(staff_client, orders.placed(S.NEW))
+    assert "Pick needs every unit allocated" not in page.text
+
+
 @pytest.mark.parametrize("status", [S.NEW_BACKORDER, S.BACKORDER_APPROVED])
 def test_a_backorder_waiting_for_stock_is_not_offered_new(staff_client, orders, status):
     reference = orders.placed(status)
