@@ -85,7 +85,7 @@ def update_product(sku: str, data: ProductData, user: User | None) -> Product:
         product.price, product.backorder_policy = data.price, data.backorder_policy
         product.arrival_date, product.backorder_limit = data.arrival_date, data.backorder_limit
         if data.on_hand != product.on_hand:
-            adjust(product, data.on_hand - product.on_hand, "product form", user)
+            adjust(product, data.on_hand - product.on_hand, "set in the product form", user)
     return product
 
 
