@@ -29,6 +29,15 @@ def product_data(form: ProductForm) -> catalog.ProductData:
         arrival_date=form.arrival_date.data, backorder_limit=form.backorder_limit.data)
 
 
+def backorder_ready(order: Order) -> Markup:
+    """The news that stock completed a backorder, its reference a link to the order."""
+    link = Markup('<a href="{}">{}</a>').format(
+        url_for("admin.order", reference=order.reference), order.reference)
+    if order.status is OrderStatus.NEW:
+        return Markup("Backorder {} has all its stock and is released to New").format(link)
+    return Markup("Backorder {} has all its stock: mark it as New").format(link)
+
+
 @bp.route("/products/new", methods=["GET", "POST"])
 def new_product():
     """Add a product."""
@@ -76,8 +85,9 @@ def save_product(sku: str):
             field = "on_hand" if error.field == "quantity" else error.field
             getattr(form, field or "sku").errors.append(error.message)
             return render_product(catalog.find_product(sku), form=form, code=409)
-        flash(f"{saved.sku} saved", "success")
-        return redirect(url_for("admin.product", sku=saved.sku))
+        for message in (f"{saved.product.sku} saved", *map(backorder_ready, saved.ready)):
+            flash(message, "success")
+        return redirect(url_for("admin.product", sku=saved.product.sku))
     return render_product(product, form=form, code=400)
 
 
@@ -98,15 +108,6 @@ def stock_form(sku: str, form, form_name: str, change, done: str):
         for message in messages:
             flash(message, "success")
     return redirect(url_for("admin.product", sku=sku))
-
-
-def backorder_ready(order: Order) -> Markup:
-    """The news that stock completed a backorder, its reference a link to the order."""
-    link = Markup('<a href="{}">{}</a>').format(
-        url_for("admin.order", reference=order.reference), order.reference)
-    if order.status is OrderStatus.NEW:
-        return Markup("Backorder {} has all its stock and is released to New").format(link)
-    return Markup("Backorder {} has all its stock: mark it as New").format(link)
 
 
 @bp.post("/products/<sku>/receive")

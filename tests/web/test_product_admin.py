@@ -226,6 +226,18 @@ def test_an_adjustment_that_completes_a_backorder_says_so_too(admin_client, shop
                                   backorder, f"/admin/orders/{backorder}")]
 
 
+def test_on_hand_raised_in_the_product_form_that_completes_a_backorder_says_so(admin_client,
+                                                                              shop):
+    backorder = backorder_waiting_for(shop, "TEA-1")
+    data = Page(admin_client.get("/admin/products/TEA-1")).form_data("Save")
+    assert admin_client.submit("/admin/products/TEA-1", {**data, "on_hand": "2"}) \
+        .status_code == 302
+    page = Page(admin_client.get("/admin/products/TEA-1"))
+    assert page.flashes()[0] == "TEA-1 saved"
+    assert flash_links(page) == [(f"Backorder {backorder} has all its stock: mark it as New",
+                                  backorder, f"/admin/orders/{backorder}")]
+
+
 # --- The addresses the stock forms post to ----------------------------------------------
 
 def test_opening_a_stock_forms_address_goes_to_the_product_page(admin_client, shop):
