@@ -1,4 +1,5 @@
-"""Back-office forms: labels exactly as DESIGN section 2 and 6 write them."""
+"""Back-office forms. Their labels are what staff, screen readers and browser tests find
+fields by: keep them exactly as they are."""
 from decimal import Decimal
 
 from flask_wtf import FlaskForm

@@ -1,4 +1,5 @@
-"""Writing the stock ledger (DESIGN section 3)."""
+"""Writing the stock ledger: every change of on hand, committed or waiting, so that
+replaying it gives today's figures."""
 from sqlalchemy import insert
 
 from app.extensions import db
