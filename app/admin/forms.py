@@ -115,8 +115,8 @@ class ProductForm(FlaskForm):
     backorder_limit = IntegerField("Backorder limit", validators=[
         Optional(), NumberRange(0, MAX_ON_HAND, message=UNITS_RANGE)])
 
-    # The product's on hand as saved, set by the view when editing: a figure saved
-    # before the limit existed can be kept, only a change must be within it.
+    # The product's on hand as saved, set by the view when editing. A figure above the
+    # limit, saved before receipts were held to it, can be kept; a change must be within.
     saved_on_hand: int | None = None
 
     def validate_on_hand(self, field):
