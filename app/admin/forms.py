@@ -1,5 +1,5 @@
-"""Back-office forms. Their labels are what staff, screen readers and browser tests find
-fields by: keep them exactly as they are."""
+"""Back-office forms. The labels are a contract: screen readers and browser tests find the
+fields by them, so keep them exactly as written (docs/guide.md names each one)."""
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
