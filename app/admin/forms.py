@@ -62,8 +62,9 @@ class SalesOrdersForm(SettingsForm):
         "Release backorders automatically when stock arrives",
         description="When stock that arrives or is freed (a receipt, a stock adjustment, a "
                     "cancelled order's units) gives a backorder all its items, the backorder "
-                    "moves to New by itself. A backorder that a split leaves with all its "
-                    "stock (the shopper asked to wait) is released by staff with Mark as New.")
+                    "moves to New by itself and the shopper is emailed. A backorder that a "
+                    "split leaves with all its stock (the shopper asked to wait) is released "
+                    "by staff with Mark as New.")
     order_prefix = StringField(
         "Order ID prefix",
         description="The letters before each order number: with N, orders are N1001, N1002 "
