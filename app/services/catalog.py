@@ -40,8 +40,11 @@ def catalogue_page(size: int, *, after: int | None = None, before: int | None = 
 def product_list_page(number: int, size: int, query: str = "") -> Page:
     stmt = select(Product).order_by(Product.sku)
     if query:
-        like = f"%{query}%"
-        stmt = stmt.where(Product.sku.ilike(like) | Product.name.ilike(like))
+        # % and _ typed in the search box are meant as themselves, not as wildcards.
+        typed = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{typed}%"
+        stmt = stmt.where(Product.sku.ilike(like, escape="\\")
+                          | Product.name.ilike(like, escape="\\"))
     return paginate(stmt, number, size)
 
 

@@ -1,5 +1,6 @@
 """The product page as staff use it: the on-hand limit, the stock ledger, the news of a
 backorder made ready, the admin search, and the addresses the stock forms post to."""
+import pytest
 from sqlalchemy import func, select, update
 
 from app.domain.buttons import Policy
@@ -112,6 +113,23 @@ def test_the_products_search_finds_accented_names_in_any_case(admin_client, shop
         rows = Page(admin_client.get("/admin/products", query_string={"q": query})) \
             .table_rows("Products")
         assert [row[:2] for row in rows] == [["TEA-V", "Thé vert"]], query
+
+
+@pytest.mark.parametrize("query, found", [
+    ("100%", ["COT-100"]),
+    ("A_B", ["A_B-1"]),
+    ("\\", ["SLASH-1"]),
+])
+def test_the_products_search_takes_percent_underscore_and_backslash_as_typed(
+        admin_client, shop, query, found):
+    shop.product("COT-100", name="100% cotton")
+    shop.product("COT-1000", name="1000 cotton threads")
+    shop.product("A_B-1", name="Tea")
+    shop.product("AXB-1", name="Tea")
+    shop.product("SLASH-1", name="Back\\slash tea")
+    rows = Page(admin_client.get("/admin/products", query_string={"q": query})) \
+        .table_rows("Products")
+    assert [row[0] for row in rows] == found
 
 
 def test_lower_in_sql_lowers_more_than_ascii(ctx):
