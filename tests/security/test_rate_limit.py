@@ -1,4 +1,5 @@
-"""Sign-in is throttled per IP after 5 failures a minute, and the count lives in Redis,
+"""Sign-in is throttled after 5 failures a minute at one account from one IP (and, more
+loosely, per IP: tests/security/test_sign_in_throttle.py), and the count lives in Redis,
 so every app instance behind a load balancer sees the same count.
 
 Needs Redis on 127.0.0.1:6379: when it is down these tests fail, they never skip.
