@@ -1,0 +1,148 @@
+"""What a cart promises the shopper: which units ship now and which wait.
+
+The promise is worked out with the very rules checkout applies: each line takes
+what is available (`take_stock`), then the order splits by the store's split rules
+(`plan_split`), and an order ships only once every one of its units is allocated.
+So with `Disable partial backorder` on, or with no backorder created at all, an
+order with one unit short ships nothing now: every unit waits for the rest.
+"""
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from app.domain.errors import InsufficientStock
+from app.domain.orders import Line, SplitRules, plan_split
+from app.domain.stock import Take, take_stock
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """An order as it will leave the warehouse: it ships once every unit is allocated."""
+
+    units: int
+    allocated: int
+
+    @property
+    def waiting(self) -> int:
+        """Units still waiting for stock."""
+        return self.units - self.allocated
+
+    @property
+    def ready(self) -> bool:
+        return self.units > 0 and self.waiting == 0
+
+
+def shipment(lines: Iterable[tuple[int, int]]) -> Shipment:
+    """The shipment of an order's lines, given as (quantity, allocated) pairs."""
+    units = allocated = 0
+    for quantity, line_allocated in lines:
+        units += quantity
+        allocated += line_allocated
+    return Shipment(units=units, allocated=allocated)
+
+
+@dataclass(frozen=True)
+class CartItem:
+    """A cart line as checkout would see it now."""
+
+    sku: str
+    quantity: int
+    available: int
+    backorder_room: int | None  # None: no limit; 0: backorders not allowed
+
+
+@dataclass(frozen=True)
+class LinePromise:
+    """What one cart line will do: quantity = ship_now + reserved + on_backorder."""
+
+    sku: str
+    quantity: int
+    ship_now: int
+    reserved: int  # taken from stock for the shopper, but waiting to ship with the rest
+    on_backorder: int  # waiting for stock to arrive
+    problem: str | None = None  # why checkout would refuse this line as it stands
+
+    @property
+    def waiting(self) -> int:
+        return self.reserved + self.on_backorder
+
+
+class Delivery(enum.StrEnum):
+    ALL_NOW = "Everything ships now"
+    SPLIT = "What is in stock ships now; the rest ships when it arrives"
+    TOGETHER = "Nothing ships now: everything ships together when the rest arrives"
+
+
+@dataclass(frozen=True)
+class Promise:
+    lines: tuple[LinePromise, ...]
+    delivery: Delivery
+
+    def line(self, sku: str) -> LinePromise:
+        return next(line for line in self.lines if line.sku == sku)
+
+    @property
+    def units(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def ship_now(self) -> int:
+        return sum(line.ship_now for line in self.lines)
+
+    @property
+    def reserved(self) -> int:
+        return sum(line.reserved for line in self.lines)
+
+    @property
+    def on_backorder(self) -> int:
+        return sum(line.on_backorder for line in self.lines)
+
+    @property
+    def problems(self) -> list[str]:
+        return [line.problem for line in self.lines if line.problem]
+
+
+def take(item: CartItem) -> tuple[Take, str | None]:
+    """What checkout takes for the line; when it would refuse, what it could take, and why."""
+    try:
+        return take_stock(item.sku, item.quantity, item.available, item.backorder_room), None
+    except InsufficientStock as refused:
+        allocated = min(item.quantity, max(item.available, 0))
+        return Take(allocated=allocated, waiting=item.quantity - allocated), refused.message
+
+
+def promise(items: Sequence[CartItem], rules: SplitRules) -> Promise:
+    """What placing this cart now would do with each unit, under the store's split rules."""
+    takes = [take(item) for item in items]
+    lines = [Line(id=i, sku=item.sku, quantity=item.quantity, allocated=taken.allocated,
+                  unit_price=Decimal("0.00"))
+             for i, (item, (taken, _)) in enumerate(zip(items, takes, strict=True))]
+    waiting = {line.id: line.quantity - line.allocated for line in lines}
+    shipments: list[Sequence[Line]] = [lines]
+    # Checkout splits only when backorders are created and something waits: the same test.
+    if rules.create_backorder and any(waiting.values()):
+        plan = plan_split(lines, waiting, Decimal("0.00"), rules)
+        if plan is not None and not plan.order_becomes_backorder:
+            shipments = [plan.parent, plan.backorder]
+
+    ship_now = dict.fromkeys(range(len(lines)), 0)
+    reserved = dict.fromkeys(range(len(lines)), 0)
+    for part in shipments:
+        ready = shipment((line.quantity, line.allocated) for line in part).ready
+        for line in part:
+            if ready:
+                ship_now[line.id] += line.quantity
+            else:
+                reserved[line.id] += line.allocated
+    promised = tuple(
+        LinePromise(sku=line.sku, quantity=line.quantity, ship_now=ship_now[line.id],
+                    reserved=reserved[line.id],
+                    on_backorder=line.quantity - ship_now[line.id] - reserved[line.id],
+                    problem=problem)
+        for line, (_, problem) in zip(lines, takes, strict=True))
+    now = sum(line.ship_now for line in promised)
+    units = sum(line.quantity for line in promised)
+    delivery = (Delivery.ALL_NOW if now == units else
+                Delivery.SPLIT if now else Delivery.TOGETHER)
+    return Promise(lines=promised, delivery=delivery)
