@@ -102,6 +102,27 @@ class Promise:
     def problems(self) -> list[str]:
         return [line.problem for line in self.lines if line.problem]
 
+    @property
+    def summary(self) -> str:
+        """The promise in one sentence, for the cart, checkout and the emails."""
+        if self.delivery is Delivery.ALL_NOW:
+            return "Everything ships now."
+        if self.delivery is Delivery.SPLIT:
+            rest = self.units - self.ship_now
+            return (f"{ship(self.ship_now)} now; the rest ({rest}) "
+                    f"{'waits' if rest == 1 else 'wait'} on backorder until stock arrives.")
+        if self.units == 1:
+            return "Nothing ships now: the item ships when it arrives."
+        if not self.reserved:
+            return f"Nothing ships now: all {self.units} items ship when they arrive."
+        return (f"Nothing ships now: all {self.units} items ship together when the rest "
+                f"arrives ({self.reserved} {'is' if self.reserved == 1 else 'are'} already "
+                f"reserved for you from stock).")
+
+
+def ship(units: int) -> str:
+    return "1 item ships" if units == 1 else f"{units} items ship"
+
 
 def take(item: CartItem) -> tuple[Take, str | None]:
     """What checkout takes for the line; when it would refuse, what it could take, and why."""

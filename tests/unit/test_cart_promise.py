@@ -133,3 +133,24 @@ def test_every_unit_is_promised_once(wanted, rules):
     # An order ships whole, or in two parts under the split rules: never a part of a part.
     if cart.delivery is Delivery.TOGETHER:
         assert cart.ship_now == 0
+
+
+@pytest.mark.parametrize("wanted, rules, summary", [
+    ([item(3, 3)], SPLIT, "Everything ships now."),
+    ([item(3, 2)], SPLIT, "2 items ship now; the rest (1) waits on backorder until stock arrives."),
+    ([item(3, 1)], SPLIT, "1 item ships now; the rest (2) wait on backorder until stock arrives."),
+    ([item(3, 2)], WHOLE_KEEP_PARENT,
+     "Nothing ships now: all 3 items ship together when the rest arrives "
+     "(2 are already reserved for you from stock)."),
+    ([item(3, 2)], NO_BACKORDERS,
+     "Nothing ships now: all 3 items ship together when the rest arrives "
+     "(2 are already reserved for you from stock)."),
+    ([item(2, 1)], WHOLE,
+     "Nothing ships now: all 2 items ship together when the rest arrives "
+     "(1 is already reserved for you from stock)."),
+    ([item(2, 0)], SPLIT, "Nothing ships now: all 2 items ship when they arrive."),
+    ([item(1, 0)], SPLIT, "Nothing ships now: the item ships when it arrives."),
+], ids=["all-now", "split", "split-last-unit", "whole-keep-parent", "no-backorders", "whole-one-reserved",
+        "none-in-stock", "one-item"])
+def test_the_promise_reads_as_one_sentence(wanted, rules, summary):
+    assert promise(wanted, rules).summary == summary
