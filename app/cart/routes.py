@@ -5,7 +5,8 @@ from app.cart.forms import CartLineForm, CheckoutForm, RemoveForm
 from app.domain.buttons import BuyButton
 from app.domain.errors import AlreadySubmitted, DomainError
 from app.services import catalog, orders_read
-from app.services.checkout import Customer, cart_promise, place_order
+from app.services.checkout import Customer, place_order
+from app.services.promises import cart_promise
 from app.services.settings import get_settings
 from app.shop.forms import MAX_QUANTITY, AddToCartForm
 

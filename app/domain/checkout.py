@@ -99,6 +99,11 @@ class Promise:
         return sum(line.on_backorder for line in self.lines)
 
     @property
+    def waits(self) -> bool:
+        """Whether any unit waits (for stock, or to ship with units that do)."""
+        return self.delivery is not Delivery.ALL_NOW
+
+    @property
     def problems(self) -> list[str]:
         return [line.problem for line in self.lines if line.problem]
 
@@ -147,21 +152,42 @@ def promise(items: Sequence[CartItem], rules: SplitRules) -> Promise:
         if plan is not None and not plan.order_becomes_backorder:
             shipments = [plan.parent, plan.backorder]
 
-    ship_now = dict.fromkeys(range(len(lines)), 0)
-    reserved = dict.fromkeys(range(len(lines)), 0)
+    return settle(shipments, lines, problems={
+        line.id: problem for line, (_, problem) in zip(lines, takes, strict=True)})
+
+
+def promise_of_orders(orders: Sequence[Sequence[Line]]) -> Promise:
+    """What placed orders will do: each ships once every unit in it is allocated.
+
+    Give each line the id of its product, so a product's units in an order and in
+    its backorder count as one line.
+    """
+    return settle(orders, [line for order in orders for line in order], problems={})
+
+
+def settle(shipments: Sequence[Sequence[Line]], lines: Sequence[Line],
+           problems: dict[int, str | None]) -> Promise:
+    """Per line id (in the order of `lines`), the units in shipments that are ready
+    (they ship now) and in those that wait."""
+    order: dict[int, Line] = {}
+    for line in lines:
+        order.setdefault(line.id, line)
+    ship_now: dict[int, int] = {}
+    reserved: dict[int, int] = {}
+    quantity: dict[int, int] = {}
     for part in shipments:
         ready = shipment((line.quantity, line.allocated) for line in part).ready
         for line in part:
-            if ready:
-                ship_now[line.id] += line.quantity
-            else:
-                reserved[line.id] += line.allocated
+            order.setdefault(line.id, line)
+            quantity[line.id] = quantity.get(line.id, 0) + line.quantity
+            ship_now[line.id] = ship_now.get(line.id, 0) + (line.quantity if ready else 0)
+            reserved[line.id] = reserved.get(line.id, 0) + (0 if ready else line.allocated)
     promised = tuple(
-        LinePromise(sku=line.sku, quantity=line.quantity, ship_now=ship_now[line.id],
-                    reserved=reserved[line.id],
-                    on_backorder=line.quantity - ship_now[line.id] - reserved[line.id],
-                    problem=problem)
-        for line, (_, problem) in zip(lines, takes, strict=True))
+        LinePromise(sku=line.sku, quantity=quantity[key], ship_now=ship_now[key],
+                    reserved=reserved[key],
+                    on_backorder=quantity[key] - ship_now[key] - reserved[key],
+                    problem=problems.get(key))
+        for key, line in order.items())
     now = sum(line.ship_now for line in promised)
     units = sum(line.quantity for line in promised)
     delivery = (Delivery.ALL_NOW if now == units else

@@ -1,21 +1,20 @@
 """Placing an order from a cart."""
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import insert, select
 
-from app.domain.buttons import backorder_room
-from app.domain.checkout import CartItem, Promise, promise
 from app.domain.errors import DomainError, InsufficientStock
 from app.domain.orders import OrderStatus
 from app.extensions import db
-from app.models import Order, OrderLine, Product, StoreSettings
+from app.models import Order, OrderLine, Product
 from app.services import ledger, notifications, transaction
 from app.services.backorders import split_order
+from app.services.promises import cart_promise
 from app.services.records import (claim_submission, lock_products, log_event,
                                   next_order_number, reference)
-from app.services.settings import get_settings, split_rules
+from app.services.settings import get_settings
 
 
 class UnknownProduct(DomainError):
@@ -38,14 +37,6 @@ class Customer:
 class Placed:
     order: Order
     backorder: Order | None
-
-
-def cart_promise(wanted: Sequence[tuple[Product, int]], settings: StoreSettings) -> Promise:
-    """What placing these quantities now would do with each unit: the rules place_order applies."""
-    allows = settings.out_of_stock_checkout
-    return promise([CartItem(sku=product.sku, quantity=quantity, available=product.available,
-                             backorder_room=backorder_room(product.stock_view, allows))
-                    for product, quantity in wanted], split_rules(settings))
 
 
 def place_order(items: Mapping[str, int], customer: Customer, once: str | None = None) -> Placed:

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Order, OrderEvent, OutboxEmail, Product
 from app.models.types import utcnow
+from app.services.promises import placed_promise
+from app.services.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +34,12 @@ def queue(order: Order, kind: str, backorder: Order | None = None,
     """
     db.session.flush()  # a new order gets its token, for the status link, when flushed
     # Loaded here, not by the template.
-    lines = [*order.lines, *(backorder.lines if backorder is not None else [])]
-    if arrival_dates is None:
+    orders = [order] if backorder is None or backorder.id == order.id else [order, backorder]
+    lines = [line for each in orders for line in each.lines]
+    promised = placed_promise(orders)
+    if not get_settings().show_arrival_date:  # the shop promises no dates: none in emails
+        arrival_dates = {}
+    elif arrival_dates is None:
         waiting = {line.product_id for line in lines if line.unallocated}
         arrival_dates = dict(db.session.execute(
             select(Product.id, Product.arrival_date)
@@ -41,6 +47,7 @@ def queue(order: Order, kind: str, backorder: Order | None = None,
             if waiting else {}
     body = render_template(
         f"email/{kind}.txt", order=order, backorder=backorder, arrival_dates=arrival_dates,
+        promise=promised,
         status_url=public_url("shop.order_status", token=order.token))
     db.session.add(OutboxEmail(order=order, to=order.email,
                                subject=SUBJECTS[kind].format(reference=order.reference),

@@ -2,6 +2,7 @@ from flask import abort, current_app, render_template, request
 
 from app.extensions import page_cache
 from app.services import catalog, orders_read
+from app.services.promises import placed_promise
 from app.services.settings import get_settings
 from app.shop import bp
 from app.shop.forms import AddToCartForm
@@ -42,4 +43,7 @@ def product(sku: str):
 def order_status(token: str):
     """The shopper's private status page: the order and its backorders."""
     family = orders_read.family_by_token(token) or abort(404)
-    return render_template("shop/order_status.html", family=family)
+    # Dates only when the shop shows them: off means no page a shopper sees has one.
+    dates = family.arrival_dates if get_settings().show_arrival_date else {}
+    return render_template("shop/order_status.html", family=family, arrival_dates=dates,
+                           promise=placed_promise(family.orders))

@@ -1,10 +1,13 @@
 """What a cart promises (app.domain.checkout.promise): units that ship now, reserved, on backorder."""
+from decimal import Decimal
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.checkout import CartItem, Delivery, Shipment, promise, shipment
-from app.domain.orders import SplitRules
+from app.domain.checkout import (CartItem, Delivery, Shipment, promise, promise_of_orders,
+                                 shipment)
+from app.domain.orders import Line, SplitRules
 
 SPLIT = SplitRules(create_backorder=True, disable_partial=False, keep_empty_parent=False)
 KEEP_PARENT = SplitRules(create_backorder=True, disable_partial=False, keep_empty_parent=True)
@@ -154,3 +157,24 @@ def test_every_unit_is_promised_once(wanted, rules):
         "none-in-stock", "one-item"])
 def test_the_promise_reads_as_one_sentence(wanted, rules, summary):
     assert promise(wanted, rules).summary == summary
+
+
+def order_line(product: int, quantity: int, allocated: int) -> Line:
+    return Line(id=product, sku=f"SKU-{product}", quantity=quantity, allocated=allocated,
+                unit_price=Decimal("10.00"))
+
+
+@pytest.mark.parametrize("orders, expected, delivery", [
+    # A split at checkout: the parent ships now, the backorder waits.
+    ([[order_line(1, 2, 2)], [order_line(1, 1, 0)]], [(2, 0, 1)], Delivery.SPLIT),
+    # An empty parent kept, every unit on the backorder with 2 reserved.
+    ([[], [order_line(1, 3, 2)]], [(0, 2, 1)], Delivery.TOGETHER),
+    # No backorder: one order, one unit short.
+    ([[order_line(1, 3, 2), order_line(2, 1, 1)]], [(0, 2, 1), (0, 1, 0)], Delivery.TOGETHER),
+    # Stock arrived for every unit.
+    ([[order_line(1, 3, 3)]], [(3, 0, 0)], Delivery.ALL_NOW),
+], ids=["split", "empty-parent", "no-backorder", "all-allocated"])
+def test_placed_orders_promise_what_their_allocation_allows(orders, expected, delivery):
+    placed = promise_of_orders(orders)
+    assert figures(placed) == expected
+    assert placed.delivery is delivery
