@@ -34,6 +34,8 @@ class Config:
     RATELIMIT_KEY_PREFIX = "backorders"
     RATELIMIT_ENABLED = True
     LOGIN_RATE_LIMIT = "5 per minute"
+    # "Find my order" requests per IP: each match emails the shopper their status link.
+    FIND_ORDER_RATE_LIMIT = "5 per 10 minutes"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

@@ -22,6 +22,7 @@ SUBJECTS = {
     "backorder_created": "Backorder {reference}: we will ship these items when they arrive",
     "backorder_released": "Backorder {reference} is released: every item is in stock",
     "order_dispatched": "Your order {reference} has been dispatched",
+    "status_link": "Your link to follow order {reference}",
 }
 MAX_ATTEMPTS = 10
 # A sender's claim on an email lapses after this long (a sender that died mid-send):
@@ -57,6 +58,20 @@ def queue(order: Order, kind: str, backorder: Order | None = None,
                                subject=SUBJECTS[kind].format(reference=order.reference),
                                body=body))
     db.session.info[PENDING] = True
+
+
+def send_status_link(reference: str, email: str) -> None:
+    """Email an order's status link to its shopper, if the number and email match.
+
+    Says nothing either way: the page that asks shows the same message whether or
+    not they matched, so nobody learns who ordered what.
+    """
+    reference, email = reference.strip(), email.strip().lower()
+    with transaction():
+        order = db.session.scalar(select(Order).where(
+            Order.reference.in_({reference, reference.upper()}), Order.email == email))
+        if order is not None:
+            queue(order, "status_link")
 
 
 def public_url(endpoint: str, **values) -> str:
