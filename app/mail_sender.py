@@ -35,11 +35,14 @@ class MailSender:
         self.stopped = threading.Event()
         self.lock = threading.Lock()
         self.thread: threading.Thread | None = None
-        self.pid: int | None = None
-        self.rounds = 0  # sends tried so far: lets a test wait for the next one
+        # A forked child (a gunicorn worker of a preloaded app) has no thread: it starts its own.
+        os.register_at_fork(after_in_child=self._forget_thread)
+
+    def _forget_thread(self) -> None:
+        self.thread, self.lock = None, threading.Lock()
 
     def running(self) -> bool:
-        return self.thread is not None and self.pid == os.getpid() and self.thread.is_alive()
+        return self.thread is not None and self.thread.is_alive()
 
     def ensure_running(self) -> None:
         if not self.enabled or self.running():
@@ -47,7 +50,6 @@ class MailSender:
         with self.lock:
             if self.running() or self.stopped.is_set():
                 return
-            self.pid = os.getpid()
             self.thread = threading.Thread(target=self.run, name=THREAD_NAME, daemon=True)
             self.thread.start()
             self.wakeup.set()  # send what waits from before this process started
@@ -81,7 +83,6 @@ class MailSender:
                               self.retry_seconds)
             finally:
                 db.session.remove()
-                self.rounds += 1
 
     def stop(self) -> None:
         self.stopped.set()
