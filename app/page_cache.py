@@ -41,7 +41,7 @@ CSRF_MARK = Markup("<!--page-cache:csrf-->")
 ONCE_MARK = Markup("<!--page-cache:once-->")
 # Template globals whose value comes from the visitor's session alone (no SQL): a kept
 # page holds a marker for each, filled per response by calling the global itself.
-VISITOR_GLOBALS = ("cart_count",)
+VISITOR_GLOBALS = {"cart_count": Markup("<!--page-cache:cart_count-->")}
 # Autoescaping turns every "<" of the data shown into "&lt;", so a marker can only
 # come from the template itself.
 _MARKS = re.compile(f"<!--page-cache:(csrf|once|{'|'.join(VISITOR_GLOBALS)})-->")
@@ -238,8 +238,7 @@ class PageCache:
             return Response(render_template(template, **load()))
         kept = shelf.get(key, generation)
         if kept is None:
-            marks = {name: (lambda mark=Markup(f"<!--page-cache:{name}-->"): mark)
-                     for name in VISITOR_GLOBALS}
+            marks = {name: (lambda mark=mark: mark) for name, mark in VISITOR_GLOBALS.items()}
             html = render_template(template, csrf_token=lambda: CSRF_MARK,
                                    one_time_token=lambda: ONCE_MARK, **marks, **load())
             kept = Kept(generation, html)
