@@ -1,7 +1,6 @@
 import math
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from werkzeug.exceptions import TooManyRequests
 
 from app.extensions import limiter, page_cache
 from app.services import catalog, notifications, orders_read
@@ -62,9 +61,13 @@ def find_order():
     """Lost the status link? Order number and email: the link goes to that email, never here."""
     limit = current_app.config["FIND_ORDER_RATE_LIMIT"]
     client = request.remote_addr or "unknown"
-    if request.method == "POST" and (wait := limiter.blocked(limit, "find-order", client)):
-        raise TooManyRequests(retry_after=math.ceil(wait))
     form = FindOrderForm()
+    if request.method == "POST" and (wait := limiter.blocked(limit, "find-order", client)):
+        minutes = math.ceil(wait / 60)
+        refused = (f"Too many attempts from your address. Try again in {minutes} "
+                   f"minute{'s' if minutes != 1 else ''}.")
+        return render_template("shop/find_order.html", form=form, refused=refused), 429, \
+            {"Retry-After": str(math.ceil(wait))}
     if form.validate_on_submit():
         # Every request counts, matched or not: the answer is the same, and each match
         # sends an email, so the limit also keeps a shopper's inbox from being flooded.

@@ -104,7 +104,7 @@ def test_asking_too_often_from_one_address_is_refused_with_a_clear_message(
     refused = ask(client, "N1001", "sam@example.com")
 
     assert refused.status_code == 429
-    assert "Too many attempts" in Page(refused).text
+    assert "Too many attempts from your address. Try again in 10 minutes." in Page(refused).text
     assert int(refused.headers["Retry-After"]) > 0
     assert sent(shop) == []
 
