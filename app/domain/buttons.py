@@ -1,4 +1,4 @@
-"""Which buy button a product shows (DESIGN section 4)."""
+"""Which buy button a product shows on the catalogue and its product page."""
 import enum
 from dataclasses import dataclass
 
