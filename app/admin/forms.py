@@ -1,4 +1,5 @@
-"""Back-office forms: labels exactly as DESIGN section 2 and 6 write them."""
+"""Back-office forms. The labels are a contract: screen readers and browser tests find the
+fields by them, so keep them exactly as written (docs/guide.md names each one)."""
 from decimal import Decimal
 
 from flask_wtf import FlaskForm

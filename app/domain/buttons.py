@@ -1,4 +1,4 @@
-"""Which buy button a product shows on the catalogue and its product page."""
+"""Which buy button a product shows (docs/rules.md, The buy button)."""
 import enum
 from dataclasses import dataclass
 

@@ -22,7 +22,7 @@ class OrderStatus(enum.StrEnum):
 OPEN_STATUSES = (OrderStatus.NEW, OrderStatus.ON_HOLD, OrderStatus.NEW_BACKORDER,
                  OrderStatus.BACKORDER_APPROVED, OrderStatus.PICK, OrderStatus.PACK)
 BACKORDER_STATUSES = (OrderStatus.NEW_BACKORDER, OrderStatus.BACKORDER_APPROVED)
-# Only these may put lines on backorder; anywhere else staff are told NOT_SPLITTABLE.
+# Only these may put lines on backorder (docs/rules.md, Split).
 SPLITTABLE_STATUSES = (OrderStatus.NEW, OrderStatus.ON_HOLD)
 NOT_SPLITTABLE = "Only orders with New or On Hold status can have order lines in backorder"
 

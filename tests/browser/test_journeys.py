@@ -1,4 +1,4 @@
-"""Issue "looks and works like a real shop": one order's journey from the settings to dispatch.
+"""One order's journey from the settings to dispatch.
 
 An admin turns the backorder switches on, a shopper orders more than there is, staff split,
 receive, release and ship, and the shopper sees it all dispatched. With SCREENSHOTS_DIR set

@@ -9,8 +9,9 @@ from app.domain.orders import NOT_SPLITTABLE, OrderStatus
 from app.services.inventory import receive_stock
 from app.services.orders import change_status, mark_as_new, record_payment
 
-from .support import (assert_stock_invariants, figures, ledger, lines, move, order, outbox,
-                      place, references, save, snapshot)
+from tests.support.rows import snapshot
+from tests.support.services import (assert_stock_invariants, figures, ledger, lines, move, order,
+                                    outbox, place, references, save)
 
 NEW, ON_HOLD, PICK, PACK = OrderStatus.NEW, OrderStatus.ON_HOLD, OrderStatus.PICK, OrderStatus.PACK
 DISPATCHED, CANCELLED = OrderStatus.DISPATCHED, OrderStatus.CANCELLED
