@@ -57,7 +57,7 @@ screenshots: $(VENV)/.installed-dev
 # Mutation testing of the pure rules: mutmut changes app/domain (every module in it) one
 # small change at a time and runs tests/unit against each change; every change should
 # make a test fail. Prints the score and each change no test caught. Not part of
-# `make test`: it takes a minute or more. Starts afresh each time, since mutmut reuses
+# `make test`: it takes a few minutes. Starts afresh each time, since mutmut reuses
 # results of unchanged functions even when the tests changed.
 mutate: $(VENV)/.installed-dev
 	rm -rf mutants

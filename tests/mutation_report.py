@@ -25,11 +25,10 @@ def main() -> int:
     results = subprocess.run([MUTMUT, "results"], check=True, capture_output=True, text=True)
     missed = [line.strip() for line in results.stdout.splitlines()
               if line.strip().endswith(MISSED)]
-    for line in missed:
+    for line in missed:  # each as "# name: survived" and its diff
         name = line.rpartition(":")[0]
-        print(f"\n{line}")
         shown = subprocess.run([MUTMUT, "show", name], check=True, capture_output=True, text=True)
-        print(shown.stdout.rstrip())
+        print(f"\n{shown.stdout.rstrip()}")
     return 1 if missed else 0
 
 
