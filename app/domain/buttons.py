@@ -1,4 +1,4 @@
-"""Which buy button a product shows (DESIGN section 4)."""
+"""Which buy button a product shows (docs/rules.md, The buy button)."""
 import enum
 from dataclasses import dataclass
 

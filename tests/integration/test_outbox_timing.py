@@ -18,8 +18,8 @@ from app.models.types import utcnow
 from app.services import notifications, transaction
 from app.services.notifications import send_due
 
-from .support import order, outbox, place
-from .test_email_outbox import mail_server  # noqa: F401 - the SMTP server fixture
+from tests.support.services import order, outbox, place
+from tests.integration.test_email_outbox import mail_server  # noqa: F401 - the SMTP server fixture
 
 PATIENCE = 20.0  # seconds before a wait gives up: only reached when something hangs
 

@@ -10,7 +10,7 @@ from app.models import Order
 from app.services.promises import cart_promise, placed_promise
 from app.services.settings import get_settings
 
-from .support import fresh, place, product
+from tests.support.services import fresh, place, product
 
 SWITCHES = ("create_backorder", "disable_partial_backorder", "keep_empty_parent")
 CARTS = {
