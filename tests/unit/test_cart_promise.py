@@ -1,4 +1,5 @@
-"""What a cart promises (app.domain.checkout.promise): units that ship now, reserved, on backorder."""
+"""What a cart promises (app.domain.checkout.promise): units that ship now, that are
+reserved and wait with the rest, and that wait on backorder."""
 from decimal import Decimal
 
 import pytest
@@ -153,7 +154,8 @@ def test_every_unit_is_promised_once(wanted, rules):
      "(1 is already reserved for you from stock)."),
     ([item(2, 0)], SPLIT, "Nothing ships now: all 2 items ship when they arrive."),
     ([item(1, 0)], SPLIT, "Nothing ships now: the item ships when it arrives."),
-], ids=["all-now", "split", "split-last-unit", "whole-keep-parent", "no-backorders", "whole-one-reserved",
+], ids=["all-now", "split", "split-last-unit", "whole-keep-parent", "no-backorders",
+        "whole-one-reserved",
         "none-in-stock", "one-item"])
 def test_the_promise_reads_as_one_sentence(wanted, rules, summary):
     assert promise(wanted, rules).summary == summary
