@@ -1,7 +1,7 @@
 """outbox: a claim per send and the time of the next try
 
 Revision ID: a7d2c4e9f310
-Revises: 3c5f0e2a9b41
+Revises: a7d2c4e81f03
 Create Date: 2026-12-03 17:00:00
 
 `claimed_until`: a sender claims an email with a conditional UPDATE before it
@@ -15,7 +15,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = 'a7d2c4e9f310'
-down_revision = '3c5f0e2a9b41'
+down_revision = 'a7d2c4e81f03'
 branch_labels = None
 depends_on = None
 
