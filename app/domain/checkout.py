@@ -149,8 +149,9 @@ def promise(items: Sequence[CartItem], rules: SplitRules) -> Promise:
     # Checkout splits only when backorders are created and something waits: the same test.
     if rules.create_backorder and any(waiting.values()):
         plan = plan_split(lines, waiting, Decimal("0.00"), rules)
-        if plan is not None and not plan.order_becomes_backorder:
-            shipments = [plan.parent, plan.backorder]
+        assert plan is not None  # something is on backorder, so there is a plan
+        # When the order itself becomes the backorder, the plan's parent is the whole order.
+        shipments = [plan.parent, plan.backorder]
 
     return settle(shipments, lines, problems={
         line.id: problem for line, (_, problem) in zip(lines, takes, strict=True)})

@@ -1,4 +1,5 @@
-"""What a cart promises (app.domain.checkout.promise): units that ship now, reserved, on backorder."""
+"""What a cart promises (app.domain.checkout.promise): units that ship now, that are
+reserved and wait with the rest, and that wait on backorder."""
 from decimal import Decimal
 
 import pytest
@@ -68,18 +69,18 @@ def test_a_cart_line_promises_what_checkout_will_do(quantity, available, room, r
     assert cart.problems == []
 
 
-@pytest.mark.parametrize("quantity, available, room, message", [
-    (3, 2, 0, "Only 2 of CUP-1 left"),             # backorders not allowed, one short
-    (6, 3, 2, "Only 5 of CUP-1 left"),             # backorder limit reached by one unit
-    (1, 0, 0, "CUP-1 is out of stock"),            # nothing available, no room
+@pytest.mark.parametrize("quantity, available, room, message, expected", [
+    (3, 2, 0, "Only 2 of CUP-1 left", (2, 0, 1)),      # backorders not allowed, one short
+    (6, 3, 2, "Only 5 of CUP-1 left", (3, 0, 3)),      # backorder limit reached by one unit
+    (1, 0, 0, "CUP-1 is out of stock", (0, 0, 1)),     # nothing available, no room
+    (2, -1, 0, "CUP-1 is out of stock", (0, 0, 2)),    # oversold: nothing available
 ])
 def test_a_line_checkout_would_refuse_says_why_and_what_stock_could_do(quantity, available,
-                                                                       room, message):
+                                                                       room, message, expected):
     cart = promise([item(quantity, available, room)], SPLIT)
-    [line] = cart.lines
-    assert line.problem == message
     assert cart.problems == [message]
-    assert line.ship_now + line.reserved + line.on_backorder == quantity
+    assert [line.problem for line in cart.lines] == [message]
+    assert figures(cart) == [expected]
 
 
 def test_disable_partial_backorder_holds_every_line_even_those_fully_in_stock():
@@ -107,6 +108,18 @@ def test_without_backorders_one_line_short_holds_the_whole_order():
 def test_an_empty_cart_promises_nothing():
     cart = promise([], SPLIT)
     assert (cart.lines, cart.units, cart.delivery) == ((), 0, Delivery.ALL_NOW)
+    assert not cart.waits
+
+
+@pytest.mark.parametrize("wanted, rules, totals, waits", [
+    ([item(3, 3, sku="A"), item(2, 2, sku="B")], SPLIT, (5, 5, 0, 0), False),
+    ([item(3, 2, sku="A"), item(2, 0, sku="B")], SPLIT, (5, 2, 0, 3), True),
+    ([item(3, 2, sku="A"), item(2, 0, sku="B")], WHOLE, (5, 0, 2, 3), True),
+])
+def test_the_cart_totals_add_up_its_lines(wanted, rules, totals, waits):
+    cart = promise(wanted, rules)
+    assert (cart.units, cart.ship_now, cart.reserved, cart.on_backorder) == totals
+    assert cart.waits is waits
 
 
 @pytest.mark.parametrize("lines, expected", [
@@ -153,7 +166,8 @@ def test_every_unit_is_promised_once(wanted, rules):
      "(1 is already reserved for you from stock)."),
     ([item(2, 0)], SPLIT, "Nothing ships now: all 2 items ship when they arrive."),
     ([item(1, 0)], SPLIT, "Nothing ships now: the item ships when it arrives."),
-], ids=["all-now", "split", "split-last-unit", "whole-keep-parent", "no-backorders", "whole-one-reserved",
+], ids=["all-now", "split", "split-last-unit", "whole-keep-parent", "no-backorders",
+        "whole-one-reserved",
         "none-in-stock", "one-item"])
 def test_the_promise_reads_as_one_sentence(wanted, rules, summary):
     assert promise(wanted, rules).summary == summary
