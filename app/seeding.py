@@ -27,6 +27,7 @@ from sqlalchemy import Connection, Table, bindparam, cast, func, insert, select,
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.domain.buttons import Policy
+from app.domain.money import format_money
 from app.domain.orders import OPEN_STATUSES, OrderStatus
 from app.extensions import db
 from app.models import (Order, OrderEvent, OrderLine, OrderNumber, Payment, Product,
@@ -395,7 +396,8 @@ def _order_rows(shop: _Shop, planned: list[_Order]) -> tuple[list[tuple[Table, l
             payments.append({"order_id": order.id, "amount": total, "method": PAYMENT_METHOD,
                              "reference": f"DEP-{reference}", "user_id": None,
                              "created_at": paid_at})
-            timeline.append(("payment", f"Payment of {total} by {PAYMENT_METHOD} recorded",
+            timeline.append(("payment", f"Payment of {format_money(total)} by {PAYMENT_METHOD} "
+                                        "recorded",
                              paid_at))
         initial = OrderStatus.NEW_BACKORDER if order.parent else OrderStatus.NEW
         if order.status is not initial:

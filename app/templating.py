@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from flask import Flask
 
+from app.domain.money import format_money
 from app.domain.orders import OrderStatus
 from app.forms import new_once_token
 from app.services.orders_read import COUNT_CAP
@@ -17,7 +18,7 @@ BADGES = {
 
 
 def money(value: Decimal | None) -> str:
-    return "" if value is None else f"${value:,.2f}"
+    return "" if value is None else format_money(value)
 
 
 def day(value: date | datetime | None) -> str:

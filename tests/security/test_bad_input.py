@@ -191,7 +191,10 @@ CASES = [
      "That email and password do not match"),
     # --- order page: Save
     *[("admin", "POST", ORDER, order_save("new", qty_tea=row.value), row.status, row.message)
-      for row in bad.quantities(empty="Enter a Qty")],
+      for row in bad.order_quantities("TEA") if row.value != "0"],
+    # Qty 0 removes a line (the new order has two), but never the order's last one.
+    ("admin", "POST", "/admin/orders/{paid}", order_save("paid", qty_tea="0"), 409,
+     "cancel the order instead"),
     ("admin", "POST", ORDER, order_save("new", bko_tea="3"), 400,
      "BKO cannot be more than the Qty (2)"),
     *[("admin", "POST", ORDER, order_save("new", bko_tea=row.value), row.status, row.message)
@@ -199,7 +202,7 @@ CASES = [
     ("admin", "POST", ORDER, order_save("new", bko_pot="1"), 409,
      "Turn on 'Create backorder when backorder items' to put order lines on backorder"),
     ("admin", "POST", ORDER, order_save("new", action="fill-bko"), 409,
-     "Turn on 'Create backorder when backorder items' first"),
+     "Turn on 'Create backorder when backorder items' to put order lines on backorder"),
     ("admin", "POST", ORDER, order_save("new", status="Shipped"), 400, NOT_CHOICE),
     ("admin", "POST", ORDER, order_save("new", status="Dispatched"), 400, NOT_CHOICE),
     ("admin", "POST", ORDER, order_save("new", status=""), 400, NOT_CHOICE),
@@ -222,7 +225,7 @@ CASES = [
     ("admin", "POST", "/admin/orders/{cancelled}", order_save("cancelled", status="New"), 400,
      NOT_CHOICE),
     ("admin", "POST", "/admin/orders/{paid}", order_save("paid", qty_tea="1"), 409,
-     "less than the 9.00 already paid"),
+     "less than the $9.00 already paid"),
     ("admin", "POST", "/admin/orders/N1", order_save("new"), 404, None),
     ("admin", "POST", f"/admin/orders/{SCRIPT}", order_save("new"), 404, None),
     # --- order page: Mark as New
@@ -237,14 +240,14 @@ CASES = [
     # --- order page: Record payment
     *[("admin", "POST", PAY, payment(**{row.field: row.value}), row.status, row.message)
       for row in bad.PAYMENT],
-    ("admin", "POST", PAY, payment(amount="1000"), 409, "That is more than the 29.00 still due"),
+    ("admin", "POST", PAY, payment(amount="1000"), 409, "That is more than the $29.00 still due"),
     ("admin", "POST", PAY, payment(version="{new_stale}"), 409,
      "This order changed since you opened it"),
     ("admin", "POST", PAY, payment(version="abc"), 400, None),
     ("admin", "POST", "/admin/orders/{cancelled}/payments",
      payment(version="{cancelled_version}"), 409, "A cancelled order takes no payment"),
     ("admin", "POST", "/admin/orders/{paid}/payments", payment(version="{paid_version}"), 409,
-     "That is more than the 0.00 still due"),
+     "That is more than the $0.00 still due"),
     # --- products: add
     *[("admin", "POST", "/admin/products/new", product(**{row.field: row.value}), row.status,
        row.message) for row in bad.PRODUCT],

@@ -17,6 +17,7 @@ HUGE = str(10**30)
 SCRIPT = "<script>alert(1)</script>"
 
 WHOLE_1_999 = "Enter a whole number from 1 to 999"
+WHOLE_0_999 = "Enter a whole number from 0 to 999"
 NOT_INTEGER = "Not a valid integer value."
 NOT_DECIMAL = "Not a valid decimal value."
 NOT_DATE = "Not a valid date value."
@@ -63,6 +64,30 @@ def quantities(label: str = "Quantity", empty: str = "Enter a quantity") -> list
         (DIGITS, NOT_INTEGER),
         ("1e3", NOT_INTEGER),
         (SCRIPT, NOT_INTEGER),
+    ]]
+
+
+def order_quantities(sku: str) -> list[Bad]:
+    """The Qty of an order's line of `sku` on the order page: 0 removes the line, up to 999.
+
+    The order these rows are posted to has one line, so 0 is refused by the shop (409):
+    an order keeps its last line (cancel the order instead).
+    """
+    return [Bad("quantity", value, "Qty", message, status) for value, message, status in [
+        ("0", f"Qty for {sku} cannot be 0: it is the order's last line, cancel the order "
+              "instead", 409),
+        ("-1", WHOLE_0_999, 400),
+        ("1.5", NOT_INTEGER, 400),
+        ("abc", NOT_INTEGER, 400),
+        ("", "Enter a Qty", 400),
+        (" ", NOT_INTEGER, 400),
+        ("1000", WHOLE_0_999, 400),
+        ("99999999999999999999", WHOLE_0_999, 400),
+        (HUGE, WHOLE_0_999, 400),
+        ("-" + HUGE, WHOLE_0_999, 400),
+        (DIGITS, NOT_INTEGER, 400),
+        ("1e3", NOT_INTEGER, 400),
+        (SCRIPT, NOT_INTEGER, 400),
     ]]
 
 

@@ -71,3 +71,17 @@ def line_rows(page: Page) -> list[list[str]]:
 
 def status_options(page: Page) -> list[str]:
     return page.options("Status")
+
+
+def fill_and_press(client, page: Page, button: str, **by_label):
+    """Press a button after filling the fields of its form, found by their labels."""
+    form = page.form_of(button)
+    data = page.form_data(button)
+    for label, value in by_label.items():
+        data[page.control(label).attrs["name"]] = str(value)
+    return client.submit(form.attrs["action"], data)
+
+
+def section(page: Page, title_id: str) -> str:
+    """The text of the page's section labelled by the heading with this id."""
+    return page.root.find("section", aria_labelledby=title_id).text

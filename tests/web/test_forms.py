@@ -323,20 +323,21 @@ def order_form(client, reference: str) -> dict:
     return Page(client.get(f"/admin/orders/{reference}")).form_data("Save")
 
 
-@pytest.mark.parametrize("quantity, message",
-                         [(row.value, row.message) for row in bad.quantities(empty="Enter a Qty")])
-def test_order_page_refuses_bad_qty(admin_client, placed_order, snapshot, quantity, message):
+@pytest.mark.parametrize("quantity, message, status",
+                         [(row.value, row.message, row.status) for row in bad.order_quantities("ORD-1")])
+def test_order_page_refuses_bad_qty(admin_client, placed_order, snapshot, quantity, message,
+                                    status):
     data = order_form(admin_client, placed_order)
     qty_field = next(name for name in data if name.startswith("qty_"))
     before = snapshot()
     response = admin_client.submit(f"/admin/orders/{placed_order}", {**data, qty_field: quantity})
-    assert_refused(response, "Qty for ORD-1", message)
+    assert_refused(response, "Qty for ORD-1", message, status=status)
     assert snapshot() == before
 
 
 @pytest.mark.parametrize("field, value, label, message, status", [
     *bad.PAYMENT,
-    bad.Bad("amount", "20.01", "Amount", "That is more than the 20.00 still due", 409),
+    bad.Bad("amount", "20.01", "Amount", "That is more than the $20.00 still due", 409),
 ])
 def test_record_payment_refuses_bad_input(admin_client, placed_order, snapshot, field, value,
                                           label, message, status):

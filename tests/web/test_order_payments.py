@@ -12,7 +12,7 @@ def test_recording_a_payment_lowers_payment_required(staff_client, two_lines, or
     assert response.status_code == 302
     page = open_order(staff_client, two_lines)
     assert totals(page) == {"Total": "$40.00", "Paid": "$15.50", "Payment required": "$24.50"}
-    assert "Payment of 15.50 by Card recorded" in timeline(page)
+    assert "Payment of $15.50 by Card recorded" in timeline(page)
     assert orders.get(two_lines)["payments"] == [(Decimal("15.50"), "Card")]
 
 
@@ -23,7 +23,7 @@ def test_overpaying_is_refused(staff_client, two_lines, orders, snapshot):
     response = press(staff_client, two_lines, page, "Record payment",
                      set_fields(page, Amount="10.01"))
     assert response.status_code == 409
-    assert "That is more than the 10.00 still due" in Page(response).errors("Amount")
+    assert "That is more than the $10.00 still due" in Page(response).errors("Amount")
     assert snapshot() == before
 
 
