@@ -143,6 +143,7 @@ def promise(items: Sequence[CartItem], rules: SplitRules) -> Promise:
     takes = [take(item) for item in items]
     lines = [Line(id=i, sku=item.sku, quantity=item.quantity, allocated=taken.allocated,
                   unit_price=Decimal("0.00"))
+             # strict=True only guards: `takes` has one take per item (pyproject.toml: mutmut)
              for i, (item, (taken, _)) in enumerate(zip(items, takes, strict=True))]
     waiting = {line.id: line.quantity - line.allocated for line in lines}
     shipments: list[Sequence[Line]] = [lines]
@@ -154,6 +155,7 @@ def promise(items: Sequence[CartItem], rules: SplitRules) -> Promise:
         shipments = [plan.parent, plan.backorder]
 
     return settle(shipments, lines, problems={
+        # strict=True only guards: `lines` has one line per take (pyproject.toml: mutmut)
         line.id: problem for line, (_, problem) in zip(lines, takes, strict=True)})
 
 
@@ -179,7 +181,7 @@ def settle(shipments: Sequence[Sequence[Line]], lines: Sequence[Line],
     for part in shipments:
         ready = shipment((line.quantity, line.allocated) for line in part).ready
         for line in part:
-            order.setdefault(line.id, line)
+            order.setdefault(line.id, line)  # pragma: no mutate (`lines` already holds it)
             quantity[line.id] = quantity.get(line.id, 0) + line.quantity
             ship_now[line.id] = ship_now.get(line.id, 0) + (line.quantity if ready else 0)
             reserved[line.id] = reserved.get(line.id, 0) + (0 if ready else line.allocated)

@@ -3,12 +3,13 @@ reserved and wait with the rest, and that wait on backorder."""
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain.checkout import (CartItem, Delivery, Shipment, promise, promise_of_orders,
-                                 shipment)
+                                 shipment, take)
 from app.domain.orders import Line, SplitRules
+from app.domain.stock import Take
 
 SPLIT = SplitRules(create_backorder=True, disable_partial=False, keep_empty_parent=False)
 KEEP_PARENT = SplitRules(create_backorder=True, disable_partial=False, keep_empty_parent=True)
@@ -135,6 +136,9 @@ def test_an_order_ships_once_every_unit_is_allocated(lines, expected):
     assert found.waiting == expected.units - expected.allocated
 
 
+# No deadline: on a busy machine (or under `make mutate`) one example may take longer than
+# Hypothesis's 200 ms, and a test's time is not what it checks.
+@settings(deadline=None)
 @given(st.lists(st.tuples(st.integers(1, 20), st.integers(-3, 25)), min_size=1, max_size=5),
        st.sampled_from(ALL_RULES))
 def test_every_unit_is_promised_once(wanted, rules):
@@ -192,3 +196,21 @@ def test_placed_orders_promise_what_their_allocation_allows(orders, expected, de
     placed = promise_of_orders(orders)
     assert figures(placed) == expected
     assert placed.delivery is delivery
+
+
+@pytest.mark.parametrize("cart_item, could_take, problem", [
+    (item(5, 3, room=1), Take(allocated=3, waiting=2), "Only 4 of CUP-1 left"),
+    (item(2, 0, room=0), Take(allocated=0, waiting=2), "CUP-1 is out of stock"),
+    (item(2, -3, room=0), Take(allocated=0, waiting=2), "CUP-1 is out of stock"),
+], ids=["beyond-the-backorder-room", "none-left", "oversold"])
+def test_a_line_checkout_would_refuse_shows_what_stock_could_take_and_the_rest_waiting(
+        cart_item, could_take, problem):
+    """What the cart shows beside the refusal: never a unit from stock that is not there."""
+    assert take(cart_item) == (could_take, problem)
+
+
+def test_units_reserved_for_a_product_in_an_order_and_in_its_backorder_add_up():
+    """Neither ships yet: 2 reserved in the order and 1 in its backorder are 3 reserved."""
+    placed = promise_of_orders([[order_line(1, 3, 2)], [order_line(1, 2, 1)]])
+    assert figures(placed) == [(0, 3, 2)]
+    assert placed.delivery is Delivery.TOGETHER
