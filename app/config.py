@@ -28,12 +28,15 @@ class Config:
     # Recycle connections after 30 min instead of a ping per checkout from the pool
     # (a round trip on every request, ~20% of a product page).
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_recycle": 1800}
-    # Failed sign-ins per IP (app/throttle.py): in memory, or shared by every instance
+    # Failed sign-ins (app/throttle.py): in memory, or shared by every instance
     # through e.g. redis://127.0.0.1:6379.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_KEY_PREFIX = "backorders"
     RATELIMIT_ENABLED = True
+    # Per account (the email typed) and IP; and per IP over all accounts, looser, so
+    # that staff behind one office address are not locked out by one person's typos.
     LOGIN_RATE_LIMIT = "5 per minute"
+    LOGIN_IP_RATE_LIMIT = "20 per minute"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

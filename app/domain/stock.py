@@ -3,7 +3,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.domain.errors import InsufficientStock
+from app.domain.errors import InsufficientStock, StockAdjustmentRefused
+
+# The most units a product may have on hand. Receipts and adjustments that would go
+# past it are refused, so every form that shows on hand (the product form, Receive
+# stock, Adjust stock) can take any figure stock can reach; it also keeps on hand far
+# inside the database's INTEGER column.
+MAX_ON_HAND = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,15 @@ def take_stock(sku: str, requested: int, available: int, backorder_room: int | N
         raise InsufficientStock(
             f"Only {left} of {sku} left" if left else f"{sku} is out of stock")
     return Take(allocated=allocated, waiting=waiting)
+
+
+def check_on_hand_room(on_hand: int, units: int) -> None:
+    """Refuse `units` more on hand when they would take it past MAX_ON_HAND."""
+    if units > 0 and on_hand + units > MAX_ON_HAND:
+        room = max(MAX_ON_HAND - on_hand, 0)
+        raise StockAdjustmentRefused(
+            f"On hand cannot go above {MAX_ON_HAND:,} units: "
+            + (f"add at most {room:,} more" if room else "this product is full"))
 
 
 @dataclass(frozen=True)
