@@ -37,6 +37,8 @@ class Config:
     # that staff behind one office address are not locked out by one person's typos.
     LOGIN_RATE_LIMIT = "5 per minute"
     LOGIN_IP_RATE_LIMIT = "20 per minute"
+    # "Find my order" requests per IP: each match emails the shopper their status link.
+    FIND_ORDER_RATE_LIMIT = "5 per 10 minutes"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -52,9 +54,11 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") in ("1", "true", "yes")
     MAIL_FROM = os.environ.get("MAIL_FROM", "shop@localhost")
-    # Send the outbox right after the response that filled it; `flask send-mail`
-    # (e.g. from cron) retries what failed.
-    MAIL_SEND_AFTER_REQUEST = True
+    # A sender thread in each process sends the outbox as soon as a commit fills it,
+    # and every MAIL_RETRY_SECONDS tries again what failed (waiting longer after each
+    # failure) or what another process left; `flask send-mail` sends it by hand.
+    MAIL_SENDER = True
+    MAIL_RETRY_SECONDS = float(os.environ.get("MAIL_RETRY_SECONDS", "30"))
     # How many proxies in front of the app set X-Forwarded-For (0: none).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     CATALOGUE_PAGE_SIZE = 24
@@ -77,7 +81,7 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     RATELIMIT_ENABLED = False
     MAIL_SERVER = ""
-    MAIL_SEND_AFTER_REQUEST = False
+    MAIL_SENDER = False  # the outbox tests start one when they want it
 
 
 def check_production(config: dict) -> None:

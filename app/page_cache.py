@@ -1,9 +1,10 @@
 """Storefront pages rendered once and served many times, until the data under them changes.
 
-The catalogue and product pages are the same for every shopper but for two values: the
-CSRF token of the session and the one-time token of each buy form. So a page is rendered
+The catalogue and product pages are the same for every shopper but for a few values: the
+CSRF token of the session, the one-time token of each buy form, and what the session
+alone says (the count on the header's Cart link: VISITOR_GLOBALS). So a page is rendered
 with markers in their place, kept split at the markers, and each response joins the
-parts with this shopper's CSRF token and fresh one-time tokens.
+parts with this shopper's CSRF token, fresh one-time tokens and session values.
 
 A kept page is served only while the database has not changed since it was rendered.
 "Changed" is a generation number that moves on every commit anywhere, in any process:
@@ -22,14 +23,14 @@ import re
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from typing import Protocol
 
 from flask import (Flask, Response, current_app, get_flashed_messages, render_template,
                    session)
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import Engine, event
 
 from app.forms import new_once_token
@@ -38,9 +39,12 @@ log = logging.getLogger(__name__)
 
 CSRF_MARK = Markup("<!--page-cache:csrf-->")
 ONCE_MARK = Markup("<!--page-cache:once-->")
+# Template globals whose value comes from the visitor's session alone (no SQL): a kept
+# page holds a marker for each, filled per response by calling the global itself.
+VISITOR_GLOBALS = {"cart_count": Markup("<!--page-cache:cart_count-->")}
 # Autoescaping turns every "<" of the data shown into "&lt;", so a marker can only
 # come from the template itself.
-_MARKS = re.compile("<!--page-cache:(csrf|once)-->")
+_MARKS = re.compile(f"<!--page-cache:(csrf|once|{'|'.join(VISITOR_GLOBALS)})-->")
 CHANNEL = "shop_changed"
 LISTENER = "page-cache-listener"  # its application_name in pg_stat_activity
 
@@ -169,13 +173,16 @@ class Kept:
         self.generation = generation
         self.parts = _MARKS.split(html)
 
-    def fill(self, csrf_token: str) -> str:
-        """The page with this session's CSRF token and a one-time token per form:
-        one random part per response and the form's place, unique as the forms need."""
+    def fill(self, csrf_token: str, visitor: Mapping[str, str] | None = None) -> str:
+        """The page with this session's CSRF token, a one-time token per form (one
+        random part per response and the form's place, unique as the forms need) and
+        the session's own values (`visitor`, by the name of their global)."""
         parts, once = self.parts, new_once_token()
         out = [parts[0]]
         for i in range(1, len(parts), 2):
-            out.append(csrf_token if parts[i] == "csrf" else f"{once}-{i}")
+            kind = parts[i]
+            out.append(csrf_token if kind == "csrf" else f"{once}-{i}" if kind == "once"
+                       else str(escape((visitor or {})[kind])))
             out.append(parts[i + 1])
         return "".join(out)
 
@@ -231,11 +238,14 @@ class PageCache:
             return Response(render_template(template, **load()))
         kept = shelf.get(key, generation)
         if kept is None:
+            marks = {name: (lambda mark=mark: mark) for name, mark in VISITOR_GLOBALS.items()}
             html = render_template(template, csrf_token=lambda: CSRF_MARK,
-                                   one_time_token=lambda: ONCE_MARK, **load())
+                                   one_time_token=lambda: ONCE_MARK, **marks, **load())
             kept = Kept(generation, html)
             shelf.put(key, kept)
-        return Response(kept.fill(generate_csrf()))
+        globals_ = current_app.jinja_env.globals
+        return Response(kept.fill(generate_csrf(),
+                                  {name: globals_[name]() for name in VISITOR_GLOBALS}))
 
     @staticmethod
     def _shared_page() -> bool:

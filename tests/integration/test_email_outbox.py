@@ -60,7 +60,7 @@ def mail_server(app, monkeypatch):
 ], ids=["with a date of arrival", "without"])
 def test_checkout_writes_the_order_placed_email_with_the_backorder_and_its_arrival(
         ctx, shop, arrival, expected):
-    shop.settings(out_of_stock_checkout=True, create_backorder=True)
+    shop.settings(out_of_stock_checkout=True, create_backorder=True, show_arrival_date=True)
     shop.product("CUP-1", on_hand=5, name="Stoneware cup")
     shop.product("POT-1", on_hand=0, name="Cast iron teapot", arrival=arrival)
 
@@ -77,7 +77,7 @@ def test_checkout_writes_the_order_placed_email_with_the_backorder_and_its_arriv
 
 
 def test_checkout_without_a_split_says_which_units_wait_and_when_they_arrive(ctx, shop):
-    shop.settings(out_of_stock_checkout=True)
+    shop.settings(out_of_stock_checkout=True, show_arrival_date=True)
     shop.product("POT-1", on_hand=1, name="Cast iron teapot", arrival=date(2030, 3, 15))
 
     place({"POT-1": 3})
