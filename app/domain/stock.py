@@ -62,7 +62,7 @@ def allocate_fifo(quantity: int, waiting: Iterable[WaitingLine]) -> list[Allocat
     """Give `quantity` new units to waiting lines, oldest order first, then line id."""
     allocations = []
     for line in sorted(waiting, key=lambda w: (w.placed_at, w.line_id)):
-        if quantity <= 0:
+        if quantity <= 0:  # pragma: no mutate (`< 0` is equivalent: min(0, n) allocates nothing)
             break
         units = min(quantity, line.unallocated)
         if units > 0:

@@ -170,7 +170,7 @@ def deliver(email: OutboxEmail) -> None:
     message["Subject"] = email.subject
     message.set_content(email.body)
     if not config["MAIL_SERVER"]:
-        log.info("Email (no MAIL_SERVER set):\n%s", message)
+        log.info("%s", readable(message))
         return
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
         if config["MAIL_USE_TLS"]:
@@ -178,3 +178,14 @@ def deliver(email: OutboxEmail) -> None:
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(message)
+
+
+def readable(message: EmailMessage) -> str:
+    """The email as its reader sees it, for the log when no mail server is set.
+
+    The message itself is MIME, quoted-printable (`Th=C3=A9 vert`, long links cut by
+    `=` line ends): the decoded headers and body are what a developer can read and follow.
+    """
+    return (f"Email (no MAIL_SERVER set, so written here instead of sent)\n"
+            f"From: {message['From']}\nTo: {message['To']}\nSubject: {message['Subject']}\n\n"
+            f"{message.get_content().rstrip()}\n")

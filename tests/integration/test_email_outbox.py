@@ -1,4 +1,5 @@
 """The email outbox: written with the change, delivered to a real SMTP server on loopback."""
+import logging
 import socket
 from datetime import date
 from email import message_from_bytes, policy
@@ -149,3 +150,24 @@ def test_flask_send_mail_sends_the_outbox(app, shop, mail_server, server_up, out
     assert output in result.output
     assert len(mail_server.received) == received
     assert shop.read(lambda: [e.sent_at is not None for e in outbox()]) == [server_up]
+
+
+def test_with_no_mail_server_the_log_shows_the_email_as_its_reader_sees_it(
+        ctx, shop, monkeypatch, caplog):
+    """Decoded, not MIME: accents as written and the status link whole, on one line."""
+    shop_url = "http://127.0.0.1:8000/a-shop-behind-a-proxy-with-a-long-path/and-more-of-it"
+    monkeypatch.setitem(ctx.config, "SHOP_URL", shop_url)
+    shop.product("TEA-1", on_hand=5, name="Thé vert")
+    place({"TEA-1": 2}, email="zoe@example.com")
+    status_link = f"{shop_url}/orders/{order('N1001').token}"
+
+    with caplog.at_level(logging.INFO, logger="app.services.notifications"):
+        assert send_due() == (1, 0)
+
+    [logged] = [record.getMessage() for record in caplog.records
+                if record.name == "app.services.notifications"]
+    assert "From: shop@localhost\nTo: zoe@example.com\nSubject: Your order N1001 is placed\n" \
+        in logged
+    assert "- 2 x Thé vert (TEA-1)" in logged
+    assert f"Follow your order: {status_link}\n" in logged
+    assert "=C3" not in logged and "=\n" not in logged and "Content-Transfer-Encoding" not in logged
