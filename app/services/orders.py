@@ -14,7 +14,7 @@ from app.models import Order, OrderLine, Payment, Product, User
 from app.services import ledger, notifications, transaction
 from app.services.backorders import split_order
 from app.services.inventory import serve_waiting
-from app.services.records import lock_products, log_event
+from app.services.records import lock_products, log_event, payment_message, status_message
 from app.services.settings import get_settings
 
 MAX_QUANTITY = 999
@@ -104,7 +104,7 @@ def record_payment(order_id: int, version: int, amount: Decimal, method: str,
                           user_id=user.id if user else None)
         order.amount_paid += amount
         db.session.add(payment)
-        log_event(order, "payment", f"Payment of {amount} by {method} recorded", user)
+        log_event(order, "payment", payment_message(amount, method), user)
     return payment
 
 
@@ -119,7 +119,7 @@ def _move(order: Order, status: OrderStatus, user: User | None) -> None:
         _release_stock(order, user)
     elif status is OrderStatus.DISPATCHED:
         _ship_stock(order, user)
-    log_event(order, "status", f"Status changed from {old} to {status}", user)
+    log_event(order, "status", status_message(old, status), user)
     if status is OrderStatus.NEW and old in BACKORDER_STATUSES:
         notifications.queue(order, "backorder_released")
     elif status is OrderStatus.DISPATCHED:

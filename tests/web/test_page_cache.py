@@ -1,4 +1,4 @@
-"""The catalogue and product pages are kept rendered (app/page_cache.py): a view of a
+"""The catalogue and product pages are kept rendered (app/page_cache/): a view of a
 kept page runs no SQL, carries the visitor's own tokens, and is never older than the
 last commit that changed a product or the settings, whichever process made it."""
 import re
@@ -9,8 +9,9 @@ from markupsafe import escape
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from app.extensions import page_cache
-from app.page_cache import CSRF_MARK, ONCE_MARK, Kept, Shelf, Unwatched
+from app.extensions import db, page_cache
+from app.page_cache import CSRF_MARK, ONCE_MARK, Kept, Store
+from app.page_cache.watchers import Unwatched
 from app.services.inventory import receive_stock
 
 ONCE = re.compile(r'name="once" value="([^"]+)"')
@@ -42,16 +43,12 @@ def other_process(app):
     engine.dispose()
 
 
-def shelf(app):
-    return page_cache.shelf(app)
-
-
 @pytest.fixture
 def watching(app):
     """Wait for this process's watcher: on PostgreSQL its listener starts on first use."""
     deadline = time.monotonic() + 10
     with app.app_context():
-        while shelf(app).watcher.generation() is None:
+        while not page_cache.watching(app):
             assert time.monotonic() < deadline, "the page cache never started watching"
             time.sleep(0.02)
 
@@ -127,8 +124,7 @@ def test_when_the_listener_is_lost_pages_render_afresh_until_it_is_back(client, 
                                                                         other_process, watching):
     shop.product("P-1", on_hand=5)
     assert "5 in stock" in eventually(client, "/products/P-1", "5 in stock")
-    watcher = shelf(app).watcher
-    assert watcher.listening
+    assert page_cache.listening(app)
     with other_process.begin() as conn:
         conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                           "WHERE application_name = 'page-cache-listener' "
@@ -136,9 +132,9 @@ def test_when_the_listener_is_lost_pages_render_afresh_until_it_is_back(client, 
         conn.execute(text("UPDATE products SET on_hand = 7 WHERE sku = 'P-1'"))
     assert "7 in stock" in eventually(client, "/products/P-1", "7 in stock")
     deadline = time.monotonic() + 10
-    while not watcher.listening and time.monotonic() < deadline:
+    while not page_cache.listening(app) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert watcher.listening, "the listener did not come back"
+    assert page_cache.listening(app), "the listener did not come back"
 
 
 def test_staff_and_flashed_messages_get_a_page_of_their_own(app, shop, staff_client, watching):
@@ -169,24 +165,27 @@ def test_a_page_is_split_at_the_markers_only():
     assert all(len(token) <= 64 for token in one)  # what the once field accepts
 
 
-def test_the_shelf_keeps_the_most_recently_used_pages():
-    shelf = Shelf(2, Unwatched())
+def test_the_store_keeps_the_most_recently_used_pages():
+    store = Store(2)
     for key in "abc":
-        shelf.put(key, Kept(1, key))
-    assert list(shelf.pages) == ["b", "c"]
-    assert shelf.get("b", 1) is not None and shelf.get("b", 2) is None
-    shelf.put("d", Kept(1, "d"))
-    assert list(shelf.pages) == ["b", "d"]
+        store.put(key, Kept(1, key))
+    assert store.keys() == ["b", "c"]
+    assert store.get("b", 1) is not None and store.get("b", 2) is None
+    store.put("d", Kept(1, "d"))
+    assert store.keys() == ["b", "d"]
 
 
 def test_an_unwatched_database_serves_nothing_kept(app, client, shop, count_queries):
     shop.product("P-1", on_hand=5)
-    saved = app.extensions["page_cache"]
-    app.extensions["page_cache"] = Shelf(10, Unwatched())
+    page_cache.close(app)
+    with app.app_context():
+        page_cache.init_app(app, db.engine, watcher=Unwatched())
     try:
         view(client, "/products/P-1")
         with count_queries() as counter:
             view(client, "/products/P-1")
         assert counter.count > 0
     finally:
-        app.extensions["page_cache"] = saved
+        page_cache.close(app)
+        with app.app_context():
+            page_cache.init_app(app, db.engine)

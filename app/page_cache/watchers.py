@@ -1,46 +1,22 @@
-"""Storefront pages rendered once and served many times, until the data under them changes.
+"""Change watchers: a number that moves whenever committed data may have changed.
 
-The catalogue and product pages are the same for every shopper but for two values: the
-CSRF token of the session and the one-time token of each buy form. So a page is rendered
-with markers in their place, kept split at the markers, and each response joins the
-parts with this shopper's CSRF token and fresh one-time tokens.
-
-A kept page is served only while the database has not changed since it was rendered.
-"Changed" is a generation number that moves on every commit anywhere, in any process:
 - SQLite: `PRAGMA data_version` on a connection of our own, which moves whenever any
   other connection commits; read on each request, it costs microseconds.
 - PostgreSQL: a thread per process LISTENs for `shop_changed`, which triggers on the
   products and store_settings tables send when a transaction that changed them commits
   (migration 3c5f0e2a9b41); this process's own commits move it at once as well.
 When it cannot tell (no watcher yet, the listening connection lost, an in-memory
-database), nothing is served from the cache: pages render as if it were off.
-
-Pages for signed-in staff, or with a flashed message to show, always render afresh.
+database), the generation is None and nothing is served from the cache.
 """
 import logging
-import re
 import sqlite3
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
 from typing import Protocol
 
-from flask import (Flask, Response, current_app, get_flashed_messages, render_template,
-                   session)
-from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
 from sqlalchemy import Engine, event
-
-from app.forms import new_once_token
 
 log = logging.getLogger(__name__)
 
-CSRF_MARK = Markup("<!--page-cache:csrf-->")
-ONCE_MARK = Markup("<!--page-cache:once-->")
-# Autoescaping turns every "<" of the data shown into "&lt;", so a marker can only
-# come from the template itself.
-_MARKS = re.compile("<!--page-cache:(csrf|once)-->")
 CHANNEL = "shop_changed"
 LISTENER = "page-cache-listener"  # its application_name in pg_stat_activity
 
@@ -158,90 +134,3 @@ def watcher_for(engine: Engine) -> Watcher:
     if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
         return SQLiteWatcher(engine.url.database)
     return Unwatched()
-
-
-class Kept:
-    """A rendered page split at its markers: text, kind, text, kind, ..., text."""
-
-    __slots__ = ("generation", "parts")
-
-    def __init__(self, generation: int, html: str):
-        self.generation = generation
-        self.parts = _MARKS.split(html)
-
-    def fill(self, csrf_token: str) -> str:
-        """The page with this session's CSRF token and a one-time token per form:
-        one random part per response and the form's place, unique as the forms need."""
-        parts, once = self.parts, new_once_token()
-        out = [parts[0]]
-        for i in range(1, len(parts), 2):
-            out.append(csrf_token if parts[i] == "csrf" else f"{once}-{i}")
-            out.append(parts[i + 1])
-        return "".join(out)
-
-
-class Shelf:
-    """One app's kept pages: the most recently used, up to `size`."""
-
-    def __init__(self, size: int, watcher: Watcher):
-        self.size = size
-        self.watcher = watcher
-        self.pages: OrderedDict[Hashable, Kept] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: Hashable, generation: int) -> Kept | None:
-        with self.lock:
-            kept = self.pages.get(key)
-            if kept is None or kept.generation != generation:
-                return None
-            self.pages.move_to_end(key)
-            return kept
-
-    def put(self, key: Hashable, kept: Kept) -> None:
-        with self.lock:
-            self.pages[key] = kept
-            self.pages.move_to_end(key)
-            while len(self.pages) > self.size:
-                self.pages.popitem(last=False)
-
-
-class PageCache:
-    """`page_cache.render(key, template, load)`: see the module's docstring."""
-
-    def init_app(self, app: Flask, engine: Engine) -> None:
-        size = app.config["PAGE_CACHE_SIZE"]
-        app.extensions["page_cache"] = Shelf(size, watcher_for(engine) if size else Unwatched())
-
-    @staticmethod
-    def shelf(app: Flask | None = None) -> Shelf:
-        return (app or current_app).extensions["page_cache"]
-
-    def close(self, app: Flask) -> None:
-        """Stop watching the database (the PostgreSQL listener's connection closes)."""
-        shelf = self.shelf(app)
-        shelf.watcher.close()
-        app.extensions["page_cache"] = Shelf(0, Unwatched())
-
-    def render(self, key: Hashable, template: str, load: Callable[[], dict]) -> Response:
-        """The page `template` shows with the context `load()` returns, kept under `key`."""
-        shelf = self.shelf()
-        # Read before the data: a commit after this point leaves the page stale.
-        generation = shelf.watcher.generation()
-        if generation is None or not self._shared_page():
-            return Response(render_template(template, **load()))
-        kept = shelf.get(key, generation)
-        if kept is None:
-            html = render_template(template, csrf_token=lambda: CSRF_MARK,
-                                   one_time_token=lambda: ONCE_MARK, **load())
-            kept = Kept(generation, html)
-            shelf.put(key, kept)
-        return Response(kept.fill(generate_csrf()))
-
-    @staticmethod
-    def _shared_page() -> bool:
-        """The page every anonymous shopper sees: nobody signed in, no message waiting."""
-        # login_user() keeps the user's id in the session, and we set no remember-me
-        # cookie: with no id there, nobody is signed in, and the user loader (with
-        # its session-protection hash) need not run on the storefront's busiest path.
-        signed_in = "_user_id" in session and current_user.is_authenticated
-        return not signed_in and not get_flashed_messages()
