@@ -6,6 +6,7 @@ with markers in their place, kept split at the markers, and each response joins 
 parts with this shopper's CSRF token and fresh one-time tokens.
 """
 import re
+from collections.abc import Hashable, Mapping
 
 from markupsafe import Markup
 
@@ -19,13 +20,17 @@ _MARKS = re.compile("<!--page-cache:(csrf|once)-->")
 
 
 class Kept:
-    """A rendered page split at its markers: text, kind, text, kind, ..., text."""
+    """A rendered page split at its markers (text, kind, text, kind, ..., text), with
+    what it shows: each product's face as rendered, and whether it lists products (so
+    that a product added, removed or renamed changes it)."""
 
-    __slots__ = ("generation", "parts")
+    __slots__ = ("faces", "lists", "parts")
 
-    def __init__(self, generation: int, html: str):
-        self.generation = generation
+    def __init__(self, html: str, faces: Mapping[int, Hashable] | None = None,
+                 lists: bool = False):
         self.parts = _MARKS.split(html)
+        self.faces = dict(faces or {})
+        self.lists = lists
 
     def fill(self, csrf_token: str) -> str:
         """The page with this session's CSRF token and a one-time token per form:
