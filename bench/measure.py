@@ -10,13 +10,16 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
-from provision import BENCH, HOST, ROOT, Scale, flask, log, pg_url, psql
+from provision import BENCH, HOST, ROOT, Scale, flask, log, pg_url, psql, scratch_copy
+from selling import Shoppers
 from servers import (APP_PORT, FLOOR_PORT, RENDER_PORT, STAFF_EMAIL, STAFF_PASSWORD,
                      USER_AGENT, Server, app_env, cart_cookie, cpu_seconds, get, staff_cookie)
 
 WRK = ["wrk", "-t2", "-c16", "--latency"]
 UNLOADED_REQUESTS = 100
 WARM_UP, WARM_UP_MANY = 2, 10  # seconds of wrk before a page is measured
+SELL_MAX = float("inf")
+SELLING_RATES = (0.0, 0.2, 1.0, 5.0)  # checkouts per second while pages are read
 
 
 @dataclass
@@ -35,6 +38,14 @@ class Page:
     floor_rps: float = 0.0
     floor_cpu_ms: float = 0.0
     notes: list[str] = field(default_factory=list)
+    # While the shop sells: checkouts asked per second (SELL_MAX: one after another,
+    # from `shoppers` threads), the products they buy, and what they achieved.
+    selling: float | None = None
+    buy: list[str] = field(default_factory=list)
+    shoppers: int = 1
+    placed_per_s: float = 0.0
+    refused: int = 0
+    checkout_ms: float = 0.0
 
     @property
     def ratio(self) -> float:
@@ -120,8 +131,23 @@ def measure(port: int, page: Page, seconds: int, pids) -> None:
     # Warm up before both measures: each worker keeps its own pages, and the product
     # page goes through 500 of them (10 s of wrk passes over them ~6 times).
     wrk(port, page.paths, page.cookie, WARM_UP_MANY if len(page.paths) > 1 else WARM_UP)
-    page.unloaded_ms = unloaded_ms(port, page.paths, page.cookie)
-    result, page.cpu_ms = loaded(port, page.paths, page.cookie, seconds, pids, warm_up=False)
+    shoppers = None
+    if page.selling:
+        shoppers = Shoppers(port, page.buy, None if page.selling == SELL_MAX else page.selling,
+                            threads=page.shoppers).start()
+    try:
+        page.unloaded_ms = unloaded_ms(port, page.paths, page.cookie)
+        result, page.cpu_ms = loaded(port, page.paths, page.cookie, seconds, pids,
+                                     warm_up=False)
+    finally:
+        if shoppers is not None:
+            shoppers.stop()
+    if shoppers is not None:
+        page.placed_per_s, page.refused = shoppers.per_second, shoppers.refused
+        page.checkout_ms = statistics.median(shoppers.seconds) * 1000 if shoppers.seconds \
+            else 0.0
+        if not shoppers.placed:
+            raise SystemExit(f"{page.name}: no checkout was placed while it ran")
     if result["bad"]:
         raise SystemExit(f"{page.name}: {result['bad']} responses were not 2xx/3xx")
     if result["errors"]:
@@ -132,6 +158,10 @@ def measure(port: int, page: Page, seconds: int, pids) -> None:
     page.rps, page.p50_ms, page.p99_ms = result["rps"], result["p50"], result["p99"]
 
 
+SELLING_PAGES = 200   # product pages read while the shop sells
+CATALOGUE_PAGES = 40  # catalogue pages read while the shop sells (24 products each)
+
+
 def pick_skus(kind: str, url: str) -> dict:
     """Products for the pages: a spread for the product page, three buyable for the cart,
     and the id the catalogue's last page comes after."""
@@ -139,11 +169,16 @@ def pick_skus(kind: str, url: str) -> dict:
             "from app.extensions import db\nfrom app.models import Product\n"
             "with app.app_context():\n"
             "    spread = db.session.scalars(select(Product.sku).order_by(func.random()).limit(500)).all()\n"
+            "    buy = db.session.scalars(select(Product.sku).where(Product.sku.in_(spread[:SELLING_PAGES]), (Product.on_hand > Product.committed) | (Product.backorder_limit.is_(None))).order_by(Product.id)).all()\n"
+            "    names = db.session.scalars(select(Product.id).order_by(Product.name, Product.id).limit(CATALOGUE_PAGES * 24)).all()\n"
+            "    windows = [None] + names[23::24][:CATALOGUE_PAGES - 1]\n"
             "    stocked = db.session.scalars(select(Product.sku).where(Product.on_hand - Product.committed > 5, Product.waiting == 0).order_by(Product.id).limit(2)).all()\n"
             "    waiting = db.session.scalars(select(Product.sku).where(Product.waiting > 0, Product.backorder_limit.is_(None)).order_by(Product.id).limit(1)).all()\n"
             "    count = db.session.scalar(select(func.count()).select_from(Product))\n"
             "    deep = db.session.scalar(select(Product.id).order_by(Product.name, Product.id).offset(max(0, count - 25)).limit(1))\n"
-            "    print(json.dumps({'spread': spread, 'cart': stocked + waiting, 'deep': deep}))\n")
+            "    print(json.dumps({'spread': spread, 'cart': stocked + waiting, 'deep': deep, 'buy': buy, 'windows': windows}))\n")
+    code = code.replace("SELLING_PAGES", str(SELLING_PAGES)).replace("CATALOGUE_PAGES",
+                                                                       str(CATALOGUE_PAGES))
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          env={**os.environ, "DATABASE_URL": url}, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -174,15 +209,52 @@ def bench_app(kind: str, scale: Scale, url: str, seconds: int, floor: "Server") 
         ]
         for page in pages:
             server = servers[page.port]
-            measure(page.port, page, seconds, lambda: server.pids() + backends(database_name))
-            # The floor right after the page, so both see the same machine.
-            result, page.floor_cpu_ms = loaded(FLOOR_PORT, [f"/page/{page.size}"], "", seconds,
-                                               floor.pids)
-            page.floor_rps = result["rps"]
-            log(f"    {page.name:<32} {page.rps:7.1f} req/s (floor {page.floor_rps:6.1f}, "
-                f"ratio {page.ratio:.2f}; CPU {page.cpu_ms:.2f} / {page.floor_cpu_ms:.2f} ms, "
-                f"{page.cpu_ratio:.2f})  p50 {page.p50_ms:6.1f} ms  single "
-                f"{page.unloaded_ms:5.1f} ms  {page.size:>6} B")
+            measure_against_floor(page, seconds, floor,
+                                  lambda: server.pids() + backends(database_name))
+    return pages
+
+
+def measure_against_floor(page: Page, seconds: int, floor: Server, pids) -> None:
+    measure(page.port, page, seconds, pids)
+    # The floor right after the page, so both see the same machine.
+    result, page.floor_cpu_ms = loaded(FLOOR_PORT, [f"/page/{page.size}"], "", seconds,
+                                       floor.pids)
+    page.floor_rps = result["rps"]
+    selling = ""
+    if page.selling is not None:
+        selling = (f"  selling {page.selling:g}/s: placed {page.placed_per_s:.2f}/s, "
+                   f"refused {page.refused}, checkout {page.checkout_ms:.0f} ms")
+    log(f"    {page.name:<32} {page.rps:7.1f} req/s (floor {page.floor_rps:6.1f}, "
+        f"ratio {page.ratio:.2f}; CPU {page.cpu_ms:.2f} / {page.floor_cpu_ms:.2f} ms, "
+        f"{page.cpu_ratio:.2f})  p50 {page.p50_ms:6.1f} ms  single "
+        f"{page.unloaded_ms:5.1f} ms  {page.size:>6} B{selling}")
+
+
+def bench_selling(kind: str, scale: Scale, url: str, seconds: int, floor: Server) -> list[Page]:
+    """Product and catalogue pages read while checkouts come in over HTTP, at each rate
+    of SELLING_RATES and as fast as two shoppers go; on a scratch copy of the database."""
+    skus = pick_skus(kind, url)
+    url = scratch_copy(kind, url)
+    database_name = url.rsplit("/", 1)[1] if kind == "postgresql" else None
+    products = [f"/products/{sku}" for sku in skus["spread"][:SELLING_PAGES]]
+    catalogue = ["/" if after is None else f"/?after={after}" for after in skus["windows"]]
+    pages = []
+    for rate in SELLING_RATES:
+        # Each checkout waits in the workers' queue behind wrk's requests: more than
+        # one a second needs shoppers side by side to keep the pace.
+        shoppers = 1 if rate <= 1 else 4
+        pages.append(Page(f"product pages, {rate:g} checkouts/s", products, expect="Quantity",
+                          selling=rate, buy=skus["buy"], shoppers=shoppers))
+        pages.append(Page(f"catalogue pages, {rate:g} checkouts/s", catalogue,
+                          expect="/products/", selling=rate, buy=skus["buy"],
+                          shoppers=shoppers))
+    pages.append(Page("product pages, checkouts as fast as 2 shoppers go", products,
+                      expect="Quantity", selling=SELL_MAX, shoppers=2, buy=skus["buy"]))
+    with Server(f"selling-{kind}-{scale.name}", "wsgi:app", APP_PORT, ROOT,
+                app_env(url)) as app:
+        for page in pages:
+            measure_against_floor(page, seconds, floor,
+                                  lambda: app.pids() + backends(database_name))
     return pages
 
 

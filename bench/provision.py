@@ -101,3 +101,22 @@ def database(kind: str, scale: Scale, reseed: bool, report: dict) -> str:
     if check.returncode:
         raise SystemExit(f"the seeded {kind} database breaks the shop's invariants")
     return url
+
+
+def scratch_copy(kind: str, url: str) -> str:
+    """A copy of a bench database for runs that change it (checkouts), so the seeded
+    one stays as seeded and is reused by the next run."""
+    name = url.rsplit("/", 1)[1]
+    if kind == "postgresql":
+        copy = f"{name}_scratch"
+        psql(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+        psql(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+        return pg_url(copy)
+    import sqlite3
+    source = url.removeprefix("sqlite:///")
+    target = source.replace(".sqlite3", "_scratch.sqlite3")
+    for suffix in ("", "-wal", "-shm"):
+        Path(target + suffix).unlink(missing_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return f"sqlite:///{target}"

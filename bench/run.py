@@ -24,7 +24,7 @@ import subprocess
 import sys
 import time
 
-from measure import bench_app, bench_contention
+from measure import bench_app, bench_contention, bench_selling
 from provision import ROOT, BENCH, Scale, database, log
 from report import LATENCY_GOAL, README, machine, render, write_readme
 from servers import FLOOR_PORT, Server
@@ -39,10 +39,16 @@ def main() -> int:
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--no-readme", action="store_true")
     parser.add_argument("--no-contention", action="store_true")
+    parser.add_argument("--no-selling", action="store_true",
+                        help="skip the pages read while checkouts come in")
+    parser.add_argument("--small-only", action="store_true",
+                        help="the small data set only (no large vs small comparison)")
     args = parser.parse_args()
     args.duration = args.duration or (5 if args.quick else 10)
     scales = [Scale("small", 1_000, 3_000),
               Scale("large", 10_000, 30_000) if args.quick else Scale("large", 100_000, 300_000)]
+    if args.small_only:
+        scales = scales[:1]
     kinds = [k.strip() for k in args.databases.split(",") if k.strip()]
     if subprocess.run(["which", "wrk"], capture_output=True).returncode:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
@@ -60,8 +66,15 @@ def main() -> int:
             report["runs"].append({"database": kind, "scale": scale.name,
                                    "pages": [{**page.__dict__, "ratio": page.ratio,
                                               "cpu_ratio": page.cpu_ratio} for page in pages]})
+            if scale.name == "small" and not args.no_selling:
+                log(f"  {kind} {scale.name}, while the shop sells:")
+                pages = bench_selling(kind, scale, url, args.duration, floor)
+                report.setdefault("selling", []).append(
+                    {"database": kind, "scale": scale.name,
+                     "pages": [{**page.__dict__, "ratio": page.ratio,
+                                "cpu_ratio": page.cpu_ratio} for page in pages]})
     report["scaling"] = []
-    for kind in kinds:
+    for kind in kinds if len(scales) > 1 else ():
         small, large = (next(r for r in report["runs"] if r["database"] == kind
                              and r["scale"] == s.name) for s in scales)
         for a, b in zip(small["pages"], large["pages"]):

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, literal, or_, select, union_all
-from sqlalchemy.orm import selectinload, undefer
+from sqlalchemy.orm import joinedload, selectinload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.domain.orders import OrderStatus
@@ -68,7 +68,7 @@ def orders_page(number: int, size: int, status: OrderStatus | None = None,
                 query: str = "") -> Page:
     """The orders list, newest first, filtered by status and searched by id, email or SKU."""
     stmt = (select(Order).order_by(Order.id.desc())
-            .options(selectinload(Order.parent), selectinload(Order.backorders)))
+            .options(joinedload(Order.parent), selectinload(Order.backorders)))
     if status is not None:
         stmt = stmt.where(Order.status == status)
     query = query.strip()
