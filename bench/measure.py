@@ -130,7 +130,10 @@ def measure(port: int, page: Page, seconds: int, pids) -> None:
     page.size = len(body)
     # Warm up before both measures: each worker keeps its own pages, and the product
     # page goes through 500 of them (10 s of wrk passes over them ~6 times).
-    wrk(port, page.paths, page.cookie, WARM_UP_MANY if len(page.paths) > 1 else WARM_UP)
+    # Each worker renders each page once before it keeps it: on a loaded machine 10 s
+    # of wrk leave some of 500 pages unkept, so the warm-up grows with the pages.
+    wrk(port, page.paths, page.cookie,
+        max(WARM_UP_MANY, len(page.paths) // 25) if len(page.paths) > 1 else WARM_UP)
     shoppers = None
     if page.selling:
         shoppers = Shoppers(port, page.buy, None if page.selling == SELL_MAX else page.selling,
