@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 from flask import Flask, current_app, request, url_for
 
+from app.domain.money import format_money
 from app.domain.orders import OrderStatus
 from app.forms import new_once_token
 from app.services.orders_read import COUNT_CAP
@@ -18,7 +19,7 @@ BADGES = {
 
 
 def money(value: Decimal | None) -> str:
-    return "" if value is None else f"${value:,.2f}"
+    return "" if value is None else format_money(value)
 
 
 def day(value: date | datetime | None) -> str:

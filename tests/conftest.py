@@ -174,10 +174,9 @@ class Shop:
 
     def order(self, items: dict[str, int], email: str = "shopper@example.com"):
         """Place an order as a shopper would; returns (order reference, backorder reference)."""
-        from app.services.checkout import Customer, place_order
+        from tests.support.services import place
         with self.app.app_context():
-            placed = place_order(items, Customer(name="Sam Shopper", email=email,
-                                                 address="1 Main St", payment_method="Bank deposit"))
+            placed = place(items, email)
             refs = (placed.order.reference,
                     placed.backorder.reference if placed.backorder is not None else None)
             db.session.remove()

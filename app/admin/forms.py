@@ -1,14 +1,15 @@
-"""Back-office forms: labels exactly as DESIGN section 2 and 6 write them."""
+"""Back-office forms. The labels are a contract: screen readers and browser tests find the
+fields by them, so keep them exactly as written (docs/guide.md names each one)."""
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DecimalField, HiddenField, IntegerField,
                      SelectField, StringField, TextAreaField)
-from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional, Regexp,
-                                ValidationError)
+from wtforms.validators import (DataRequired, Email, InputRequired, Length, NumberRange, Optional,
+                                Regexp, ValidationError)
 
 from app.domain.buttons import Policy
-from app.domain.orders import OrderStatus
+from app.domain.orders import MAX_LINE_QUANTITY, OrderStatus
 from app.forms import once_field
 
 MAX_STOCK = 1_000_000
@@ -120,6 +121,8 @@ class OrderForm(FlaskForm):
 
     version = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
     status = SelectField("Status", choices=[s.value for s in OrderStatus])
+    # Shown only while the order could be dispatched with money due; its label names the sum.
+    dispatch_with_due = BooleanField("Dispatch with money still due")
     line_ids: list[int] = []
 
     def quantity_field(self, line_id: int):
@@ -145,16 +148,38 @@ def order_form(lines, statuses, **kwargs) -> OrderForm:
 
     LinesForm.line_ids = [line.id for line in lines]
     for line in lines:
+        # Qty 0 removes the line.
         setattr(LinesForm, f"qty_{line.id}", IntegerField(
             f"Qty for {line.sku}", default=line.quantity, validators=[
                 InputRequired(message="Enter a Qty"),
-                NumberRange(1, 999, message="Enter a whole number from 1 to 999")]))
+                NumberRange(0, MAX_LINE_QUANTITY,
+                            message=f"Enter a whole number from 0 to {MAX_LINE_QUANTITY}")]))
         setattr(LinesForm, f"bko_{line.id}", IntegerField(
             f"BKO for {line.sku}", default=0, validators=[
-                Optional(), NumberRange(0, 999, message="Enter a whole number from 0 to the Qty")]))
+                Optional(), NumberRange(0, MAX_LINE_QUANTITY,
+                                        message="Enter a whole number from 0 to the Qty")]))
     form = LinesForm(**kwargs)
     form.status.choices = [s.value for s in statuses]
     return form
+
+
+def _stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class CustomerForm(FlaskForm):
+    """The customer's name, email and address on one order, as the page showed them."""
+
+    version = HiddenField(id="customer-version",
+                          validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
+    # Stripped before validation: a name of spaces is no name.
+    customer_name = StringField("Name", id="customer-name", filters=[_stripped], validators=[
+        DataRequired(message="Enter the customer's name"), Length(max=200)])
+    email = StringField("Email", id="customer-email", filters=[_stripped], validators=[
+        DataRequired(message="Enter the customer's email"),
+        Email(message="Enter a valid email address"), Length(max=254)])
+    address = TextAreaField("Address", id="customer-address", filters=[_stripped], validators=[
+        DataRequired(message="Enter the customer's address"), Length(max=1000)])
 
 
 class VersionForm(FlaskForm):

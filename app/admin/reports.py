@@ -7,6 +7,7 @@ from flask import Response, render_template, request
 from app.admin import bp
 from app.models.types import utcnow
 from app.services import reports
+from app.spreadsheet import safe_cell
 
 CSV_HEADER = ["SKU", "Name", "Units waiting", "Orders", "Oldest waiting (days)", "Value",
               "Date of arrival"]
@@ -23,15 +24,11 @@ def backorder_report():
         writer = csv.writer(out)
         writer.writerow(CSV_HEADER)
         for row in rows:
-            writer.writerow([_cell(row.sku), _cell(row.name), row.units_waiting, row.orders,
-                             row.age_days(now), row.value,
+            writer.writerow([safe_cell(row.sku), safe_cell(row.name), row.units_waiting,
+                             row.orders, row.age_days(now), row.value,
                              row.arrival_date.isoformat() if row.arrival_date else ""])
         return Response(out.getvalue(), mimetype="text/csv", headers={
             "Content-Disposition": "attachment; filename=backorders.csv"})
     return render_template("admin/backorder_report.html", rows=rows, now=now, sort=sort,
                            sorts=list(reports.SORTS))
 
-
-def _cell(text: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

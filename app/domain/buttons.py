@@ -1,4 +1,5 @@
-"""Which buy button a product shows, and what the storefront says about its stock."""
+"""Which buy button a product shows (docs/rules.md, The buy button), and what the
+storefront says about its stock."""
 import enum
 from dataclasses import dataclass
 

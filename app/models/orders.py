@@ -6,11 +6,10 @@ from sqlalchemy import (CheckConstraint, Enum, ForeignKey, Index, String, Text, 
                         UniqueConstraint, and_, exists)
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from app.domain.orders import BACKORDER_STATUSES, OrderStatus
+from app.domain.orders import BACKORDER_STATUSES, Line, OrderStatus
+from app.domain.payments import payment_due, to_refund
 from app.extensions import db
 from app.models.types import Money, Timestamp
-
-
 
 
 class OrderNumber(db.Model):
@@ -58,6 +57,11 @@ class OrderLine(db.Model):
     def subtotal(self) -> Decimal:
         return self.unit_price * self.quantity
 
+    def as_line(self) -> Line:
+        """The line as the domain's rules (split, BKO, Qty) see it."""
+        return Line(id=self.id, sku=self.sku, quantity=self.quantity, allocated=self.allocated,
+                    unit_price=self.unit_price)
+
     def __repr__(self) -> str:
         return f"<OrderLine {self.sku} qty={self.quantity} allocated={self.allocated}>"
 
@@ -99,8 +103,21 @@ class Order(db.Model):
         order_by="Payment.id", cascade="all, delete-orphan", back_populates="order")
 
     @property
+    def is_cancelled(self) -> bool:
+        return self.status is OrderStatus.CANCELLED
+
+    @property
     def payment_required(self) -> Decimal:
-        return self.total - self.amount_paid
+        return payment_due(self.is_cancelled, self.total, self.amount_paid)
+
+    @property
+    def to_refund(self) -> Decimal:
+        """What was paid on a cancelled order, owed back to the shopper."""
+        return to_refund(self.is_cancelled, self.amount_paid)
+
+    @property
+    def has_units(self) -> bool:
+        return any(line.quantity for line in self.lines)
 
     @property
     def is_backorder(self) -> bool:
@@ -118,6 +135,9 @@ Order.is_fully_allocated = column_property(
 )
 
 
+CREDIT = "Credit"
+
+
 class Payment(db.Model):
     __tablename__ = "payments"
 
@@ -130,6 +150,11 @@ class Payment(db.Model):
     created_at: Mapped[Timestamp]
 
     order: Mapped[Order] = relationship(back_populates="payments")
+
+    @property
+    def is_credit(self) -> bool:
+        """Money moved between an order and its backorder by a split, not paid by the shopper."""
+        return self.method == CREDIT
 
     def __repr__(self) -> str:
         return f"<Payment {self.amount} {self.method}>"

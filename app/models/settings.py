@@ -8,7 +8,7 @@ from app.models.types import Timestamp
 
 
 class StoreSettings(db.Model):
-    """The switches of DESIGN section 2; every backorder switch starts off."""
+    """The store's switches (docs/guide.md, Settings); every backorder switch starts off."""
 
     __tablename__ = "store_settings"
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from app.domain.orders import Line, OrderStatus, plan_split
 from app.extensions import db
 from app.models import Order, OrderLine, Payment, StoreSettings, User
+from app.models.orders import CREDIT
 from app.services import notifications
 from app.services.records import (log_event, moved_units, next_order_number, next_suffix,
                                   reference, split_messages)
@@ -18,16 +19,15 @@ def split_order(order: Order, bko: Mapping[int, int], settings: StoreSettings,
     Runs inside the caller's transaction; `notify` emails the shopper about it. Returns the backorder: a new order, the
     order itself when it is backordered whole, or None when nothing was on BKO.
     """
-    lines = [Line(id=line.id, sku=line.sku, quantity=line.quantity,
-                  allocated=line.allocated, unit_price=line.unit_price) for line in order.lines]
-    plan = plan_split(lines, bko, order.amount_paid, split_rules(settings))
+    plan = plan_split([line.as_line() for line in order.lines], bko, order.amount_paid,
+                      split_rules(settings))
     if plan is None:
         return None
     if plan.order_becomes_backorder:
         order.status = OrderStatus.NEW_BACKORDER
         log_event(order, "split", "Every item is on backorder: the order is now a backorder", user)
         if notify:
-            notifications.queue(order, "backorder_created")
+            notifications.queue(order, _backorder_email(plan.parent))
         return order
 
     if settings.backorder_suffix:
@@ -66,8 +66,18 @@ def split_order(order: Order, bko: Mapping[int, int], settings: StoreSettings,
     log_event(order, "split", on_parent, user)
     log_event(backorder, "split", on_backorder, user)
     if notify:
-        notifications.queue(backorder, "backorder_created")
+        notifications.queue(backorder, _backorder_email(plan.backorder))
     return backorder
+
+
+def _backorder_email(moved: tuple[Line, ...]) -> str:
+    """Which email tells the shopper: units waiting for stock, or units in stock held back.
+
+    Staff put allocated units on backorder when the shopper asked to wait: telling
+    them the items wait for stock would be untrue.
+    """
+    held = all(line.allocated == line.quantity for line in moved)
+    return "backorder_held" if held else "backorder_created"
 
 
 def _carry_payment(parent: Order, backorder: Order, amount: Decimal, user: User | None) -> None:
@@ -75,8 +85,8 @@ def _carry_payment(parent: Order, backorder: Order, amount: Decimal, user: User 
     parent.amount_paid -= amount
     user_id = user.id if user else None
     db.session.add_all([
-        Payment(order=parent, amount=-amount, method="Credit",
+        Payment(order=parent, amount=-amount, method=CREDIT,
                 reference=f"Moved to {backorder.reference}", user_id=user_id),
-        Payment(order=backorder, amount=amount, method="Credit",
+        Payment(order=backorder, amount=amount, method=CREDIT,
                 reference=f"Moved from {parent.reference}", user_id=user_id),
     ])

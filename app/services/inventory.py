@@ -52,7 +52,17 @@ def receive(product: Product, quantity: int, reference: str, user: User | None,
     product.on_hand += quantity
     ledger.record(product.id, reason, on_hand=quantity, reference=reference,
                   user_id=user_id)
-    served = serve_waiting(product, reference, user_id)
+    return serve_arrivals(product, reference, user)
+
+
+def serve_arrivals(product: Product, reference: str, user: User | None) -> list[Order]:
+    """Give units that became available to waiting orders, and release what they complete.
+
+    Units arrive by a receipt or an adjustment, or are freed by an order (cancelled,
+    a lower Qty): all are stock arriving for the waiting orders, under one rule.
+    Call with the product locked. Returns the backorders made ready.
+    """
+    served = serve_waiting(product, reference, user.id if user else None)
     return _backorders_made_ready(served, get_settings().auto_release, user)
 
 

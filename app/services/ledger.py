@@ -1,4 +1,5 @@
-"""Writing the stock ledger (DESIGN section 3)."""
+"""Writing the stock ledger: every change of on hand, committed or waiting is one row, so
+replaying the ledger gives today's figures (docs/rules.md, Stock words)."""
 from sqlalchemy import insert
 
 from app.extensions import db

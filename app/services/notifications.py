@@ -19,6 +19,8 @@ SUBJECTS = {
     "backorder_created": "Backorder {reference}: we will ship these items when they arrive",
     "backorder_released": "Backorder {reference} is released: every item is in stock",
     "order_dispatched": "Your order {reference} has been dispatched",
+    "backorder_held": "Backorder {reference}: these items will ship later",
+    "order_cancelled": "Your order {reference} is cancelled",
 }
 MAX_ATTEMPTS = 10
 PENDING = "outbox_pending"

@@ -1,4 +1,4 @@
-"""Staff work on orders: save (quantities, BKO, status), payments, release."""
+"""Staff work on orders: save (quantities, BKO, status), payments, release, customer details."""
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -6,18 +6,17 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from app.domain.errors import DomainError, InvalidQuantity, OrderNotEditable, StaleOrder
-from app.domain.orders import (BACKORDER_STATUSES, NOT_SPLITTABLE, SPLITTABLE_STATUSES,
-                               OrderStatus, check_move)
+from app.domain.orders import (BACKORDER_STATUSES, NOT_EDITABLE, SPLITTABLE_STATUSES,
+                               OrderStatus, backorder_refusal, check_line_quantity, check_move,
+                               check_total_covers_payment, dispatch_refusal)
 from app.domain.payments import check_payment
 from app.extensions import db
 from app.models import Order, OrderLine, Payment, Product, User
 from app.services import ledger, notifications, transaction
 from app.services.backorders import split_order
-from app.services.inventory import serve_waiting
+from app.services.inventory import serve_arrivals
 from app.services.records import lock_products, log_event, payment_message, status_message
 from app.services.settings import get_settings
-
-MAX_QUANTITY = 999
 
 
 class OrderNotFound(DomainError):
@@ -53,10 +52,11 @@ def claimed_products(order: Order) -> dict[int, Product]:
 
 def save_order(order_id: int, version: int, *, status: OrderStatus,
                quantities: Mapping[int, int], bko: Mapping[int, int],
-               user: User | None) -> Order | None:
-    """Save the order page: new quantities, the BKO split, then the status move.
+               user: User | None, dispatch_with_due: bool = False) -> Order | None:
+    """Save the order page: new quantities (0 removes a line), the BKO split, then the status.
 
-    Returns the backorder the split made, if any.
+    Moving to Dispatched with money still due needs `dispatch_with_due`: the page asks
+    staff to confirm. Returns the backorder the split made, if any.
     """
     with transaction():
         order = claim(order_id, version)
@@ -65,16 +65,21 @@ def save_order(order_id: int, version: int, *, status: OrderStatus,
         changed = {line_id: qty for line_id, qty in quantities.items()
                    if current.get(line_id) != qty}
         wants_bko = any(bko.values())
-        if (changed or wants_bko) and order.status not in SPLITTABLE_STATUSES:
-            message = NOT_SPLITTABLE if wants_bko else \
-                "Quantities can change only on orders with New or On Hold status"
-            raise OrderNotEditable(message, field="bko" if wants_bko else "quantity")
+        if wants_bko:
+            refusal = backorder_refusal(order.status, settings.create_backorder)
+            if refusal is not None:
+                raise refusal
+        if changed and order.status not in SPLITTABLE_STATUSES:
+            raise OrderNotEditable(NOT_EDITABLE, field="quantity")
         if changed:
             _change_quantities(order, changed, user)
         backorder = split_order(order, bko, settings, user) if wants_bko else None
         if backorder is order:  # the whole order became the backorder
             return order
         if status != order.status:
+            refusal = dispatch_refusal(status, order.payment_required, dispatch_with_due)
+            if refusal is not None:
+                raise refusal
             _move(order, status, user)
         return backorder
 
@@ -108,11 +113,25 @@ def record_payment(order_id: int, version: int, amount: Decimal, method: str,
     return payment
 
 
+def update_customer(order_id: int, version: int, *, name: str, email: str, address: str,
+                    user: User | None) -> list[str]:
+    """Correct the customer's name, email or address on an order; returns what changed."""
+    with transaction():
+        order = claim(order_id, version)
+        changes = {"Name": (order.customer_name, name), "Email": (order.email, email),
+                   "Address": (order.address, address)}
+        changed = [label for label, (old, new) in changes.items() if old != new]
+        order.customer_name, order.email, order.address = name, email, address
+        if changed:
+            log_event(order, "edited", f"Customer details changed: {', '.join(changed)}", user)
+    return changed
+
+
 def _move(order: Order, status: OrderStatus, user: User | None) -> None:
     """Move an order to `status`, doing what the move means for stock and the shopper."""
     old = order.status
     fully_allocated = all(line.allocated == line.quantity for line in order.lines)
-    check_move(old, status, fully_allocated)
+    check_move(old, status, fully_allocated, has_units=order.has_units)
     # The new status first: released stock must not flow back to this order.
     order.status = status
     if status is OrderStatus.CANCELLED:
@@ -124,10 +143,12 @@ def _move(order: Order, status: OrderStatus, user: User | None) -> None:
         notifications.queue(order, "backorder_released")
     elif status is OrderStatus.DISPATCHED:
         notifications.queue(order, "order_dispatched")
+    elif status is OrderStatus.CANCELLED:
+        notifications.queue(order, "order_cancelled")
 
 
 def _release_stock(order: Order, user: User | None) -> None:
-    """Cancelling gives back committed units; waiting orders get them first."""
+    """Cancelling gives back committed units: they arrive for waiting orders, as a receipt would."""
     user_id = user.id if user else None
     products = claimed_products(order)
     for line in order.lines:
@@ -139,7 +160,7 @@ def _release_stock(order: Order, user: User | None) -> None:
         line.allocated = 0
     db.session.flush()
     for product in products.values():
-        serve_waiting(product, f"released by {order.reference}", user_id)
+        serve_arrivals(product, f"released by {order.reference}", user)
 
 
 def _ship_stock(order: Order, user: User | None) -> None:
@@ -155,15 +176,18 @@ def _ship_stock(order: Order, user: User | None) -> None:
 
 
 def _change_quantities(order: Order, quantities: Mapping[int, int], user: User | None) -> None:
-    """Staff change a line's Qty: fewer units give stock back, more take what is available."""
+    """Staff change a line's Qty: fewer units give stock back, more take what is available.
+
+    Qty 0 removes the line. Units given back arrive for waiting orders, as a receipt would.
+    """
     user_id = user.id if user else None
     by_id = {line.id: line for line in order.lines}
+    if any(line_id not in by_id for line_id in quantities):
+        raise InvalidQuantity("That line is not on this order")
+    lines_left = sum(1 for line in order.lines if quantities.get(line.id, line.quantity) > 0)
     for line_id, qty in quantities.items():
-        if line_id not in by_id:
-            raise InvalidQuantity("That line is not on this order")
-        if not 1 <= qty <= MAX_QUANTITY:
-            raise InvalidQuantity(f"Qty for {by_id[line_id].sku} must be a whole number "
-                                  f"from 1 to {MAX_QUANTITY}")
+        line = by_id[line_id]
+        check_line_quantity(line.as_line(), qty, lines_left)
     products = claimed_products(order)
     for line_id, qty in quantities.items():
         line = by_id[line_id]
@@ -175,13 +199,15 @@ def _change_quantities(order: Order, quantities: Mapping[int, int], user: User |
         product.waiting += waiting
         ledger.record(product.id, "quantity change", committed=committed, waiting=waiting,
                       order_id=order.id, user_id=user_id)
-        log_event(order, "edited", f"Qty for {line.sku} changed from {line.quantity} to {qty}",
-                  user)
-        line.quantity, line.allocated = qty, allocated
+        if qty:
+            log_event(order, "edited",
+                      f"Qty for {line.sku} changed from {line.quantity} to {qty}", user)
+            line.quantity, line.allocated = qty, allocated
+        else:
+            log_event(order, "edited", f"Line {line.sku} removed (Qty was {line.quantity})", user)
+            order.lines.remove(line)
     order.total = sum((line.subtotal for line in order.lines), Decimal("0.00"))
-    if order.amount_paid > order.total:
-        raise InvalidQuantity(f"The order would total {order.total}, less than the "
-                              f"{order.amount_paid} already paid")
+    check_total_covers_payment(order.total, order.amount_paid)
     db.session.flush()
     for product in products.values():
-        serve_waiting(product, f"released by {order.reference}", user_id)
+        serve_arrivals(product, f"released by {order.reference}", user)

@@ -1,11 +1,13 @@
 """Small writers shared by the order use cases: numbers, timeline events, row locks."""
 from collections.abc import Iterable
+from decimal import Decimal
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.domain.errors import AlreadySubmitted
+from app.domain.money import format_money
 from app.models import Order, OrderEvent, OrderNumber, Product, Submission, User
 
 
@@ -38,8 +40,8 @@ def split_messages(parent_reference: str, backorder_reference: str,
             f"Split from {parent_reference} with {moved}")
 
 
-def payment_message(amount: object, method: str) -> str:
-    return f"Payment of {amount} by {method} recorded"
+def payment_message(amount: Decimal, method: str) -> str:
+    return f"Payment of {format_money(amount)} by {method} recorded"
 
 
 def status_message(old: object, new: object) -> str:

@@ -2,9 +2,11 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
+from app.domain.orders import MAX_LINE_QUANTITY
 from app.forms import once_field
 
-MAX_QUANTITY = 999
+# A cart line holds at most what an order line may: the cart becomes the order.
+MAX_QUANTITY = MAX_LINE_QUANTITY
 
 
 class AddToCartForm(FlaskForm):

@@ -1,4 +1,4 @@
-"""Issue "looks and works like a real shop": axe-core finds no serious or critical violations,
+"""Every page is usable by everyone: axe-core finds no serious or critical violations,
 and no page scrolls sideways on a phone (375 px).
 
 axe-core comes from the npm registry (tests/browser/package.json: `npm ci --prefix

@@ -1,4 +1,4 @@
-"""Issue "checkout": a shopper backorders, checks out, and sees the order and its backorder."""
+"""A shopper backorders, checks out, and sees the order and its backorder."""
 import re
 
 import pytest

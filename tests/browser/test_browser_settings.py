@@ -1,4 +1,4 @@
-"""Issue "foundation": an admin turns on out-of-stock checkout and the storefront follows."""
+"""An admin turns on out-of-stock checkout and the storefront follows."""
 import pytest
 from playwright.sync_api import expect
 

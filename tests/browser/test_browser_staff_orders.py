@@ -1,4 +1,4 @@
-"""Issue "staff order pages": staff split an order's out-of-stock units into a backorder."""
+"""Staff split an order's out-of-stock units into a backorder."""
 from urllib.parse import quote
 
 import pytest

@@ -1,4 +1,4 @@
-"""Issue "stock arrival": receiving stock releases a waiting backorder to New."""
+"""Receiving stock releases a waiting backorder to New."""
 import pytest
 from playwright.sync_api import Page, expect
 

@@ -1,4 +1,4 @@
-"""Issue "looks and works like a real shop": error pages come in the shop's look."""
+"""Error pages come in the shop's look."""
 import pytest
 from flask import render_template
 from playwright.sync_api import Page, expect

@@ -118,7 +118,7 @@ def orders_by_status(app) -> Counter:
             db.session.remove()
 
 
-# -- the checkout race of the issue --------------------------------------------------------
+# -- the checkout race: forty shoppers, ten units ----------------------------------------
 
 def test_the_pool_lets_every_shopper_hold_a_connection_at_once(app):
     """Else fewer threads than it claims run the race below (pool_size + max_overflow)."""

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.models import Order
 from app.services import inventory, orders
 from app.services.checkout import Customer, place_order
-from tests.faults.snapshot import changes, table_rows
+from tests.support.rows import changes, snapshot
 
 FAULTS = {"injected": 0}
 
@@ -205,7 +205,7 @@ def test_a_fault_at_any_call_leaves_every_row_as_it_was(app, shop, monkeypatch, 
     n = 0
     while True:
         n += 1
-        before = table_rows(app)
+        before = snapshot(app)
         with monkeypatch.context() as patch:
             calls = fail_on_call(patch, target, n)
             with app.app_context():
@@ -216,7 +216,7 @@ def test_a_fault_at_any_call_leaves_every_row_as_it_was(app, shop, monkeypatch, 
                     failed = True
                 finally:
                     db.session.remove()
-        after = table_rows(app)
+        after = snapshot(app)
         if not failed:
             # The use case got through: N was past its last call, and it did its work.
             assert calls.count < n, f"the fault at call {n} of {target} was swallowed"

@@ -14,8 +14,9 @@ from app.services.checkout import EmptyCart, UnknownProduct
 from app.services.inventory import receive_stock
 from app.services.orders import mark_as_new
 
-from .support import (assert_stock_invariants, figures, fresh, ledger, lines, order, place,
-                      references, save, snapshot)
+from tests.support.rows import snapshot
+from tests.support.services import (assert_stock_invariants, figures, fresh, ledger, lines, order,
+                                    place, references, save)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import OutboxEmail
 from app.services.notifications import MAX_ATTEMPTS, send_due
 
-from .support import order, outbox, place
+from tests.support.services import order, outbox, place
 
 
 class MailServer:

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import Order, OrderLine, StockMovement
 from app.services.inventory import receive_stock
 
-from .support import assert_stock_invariants, figures, fresh, product
+from tests.support.services import assert_stock_invariants, figures, fresh, product
 
 UNITS_PER_LINE = 2
 

@@ -10,8 +10,9 @@ from app.extensions import db
 from app.models import Order, OrderEvent
 from app.services.inventory import UnknownSku, adjust_stock, receive_stock
 
-from .support import (assert_stock_invariants, figures, fresh, ledger, lines, move, order,
-                      outbox, place, product, save, snapshot)
+from tests.support.rows import snapshot
+from tests.support.services import (assert_stock_invariants, figures, fresh, ledger, lines, move,
+                                    order, outbox, place, product, save)
 
 
 @pytest.fixture

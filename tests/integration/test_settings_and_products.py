@@ -13,8 +13,9 @@ from app.models import Role, SettingChange
 from app.services.catalog import DuplicateSku, ProductData, create_product, update_product
 from app.services.settings import get_settings, update_settings
 
-from .support import (assert_stock_invariants, figures, fresh, ledger, lines, place, product,
-                      snapshot, user)
+from tests.support.rows import snapshot
+from tests.support.services import (assert_stock_invariants, figures, fresh, ledger, lines, place,
+                                    product, user)
 
 TEA = ProductData(sku="TEA-1", name="Assam tea", description="Strong.", price=Decimal("14.50"),
                   on_hand=10, backorder_policy=Policy.STORE, arrival_date=None,

@@ -9,7 +9,8 @@ from app.extensions import db
 from app.models import Product
 from app.services.inventory import adjust_stock, receive_stock
 
-from .support import assert_stock_invariants, figures, ledger, lines, move, place, save
+from tests.support.services import (assert_stock_invariants, figures, ledger, lines, move, place,
+                                    save)
 
 
 def test_ledger_replays_to_every_product_figure_after_a_day_of_trading(ctx, shop):

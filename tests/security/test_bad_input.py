@@ -1,8 +1,11 @@
-"""Bad input never gives a 500 and never changes anything (DESIGN section 7).
+"""Bad input never gives a 500 and never changes anything.
 
-One table: each case posts (or gets) one bad value to one form or URL and says the
+One list of cases: each posts (or gets) one bad value to one form or URL and says the
 status it must get and, where the form comes back, the message it must show. Every
-row of every table is compared before and after each case.
+row of every table is compared before and after each case. The bad field values come
+from the one table in tests/support/bad_input.py (which tests/web/test_forms.py also
+posts); the cases below that only make sense in this shop (its orders, its committed
+stock, who is signed in) are written out here.
 """
 import html
 from decimal import Decimal
@@ -16,21 +19,9 @@ from app.extensions import db
 from app.models import Order, Role
 from app.services import orders
 from tests.conftest import Shop, _empty_tables
-from tests.faults.snapshot import changes, table_rows
-
-LONG = "x" * 10_000
-DIGITS = "9" * 10_000
-SCRIPT = "<script>alert(1)</script>"
-
-WHOLE_1_999 = "Enter a whole number from 1 to 999"
-NOT_INTEGER = "Not a valid integer value"
-NOT_DECIMAL = "Not a valid decimal value"
-NOT_DATE = "Not a valid date value"
-NOT_CHOICE = "Not a valid choice"
-
-
-def too_long(n: int) -> str:
-    return f"Field cannot be longer than {n} characters"
+from tests.support import bad_input as bad
+from tests.support.bad_input import LONG, NOT_CHOICE, SCRIPT, WHOLE_1_999, too_long
+from tests.support.rows import changes, snapshot
 
 
 @pytest.fixture(autouse=True)
@@ -69,7 +60,7 @@ def world(app):
         orders.change_status(cancelled.id, cancelled.version, OrderStatus.CANCELLED, None)
     shop.read(move_orders)
 
-    def figures():
+    def ids_and_versions():
         values = {}
         for name in refs:
             found = order(name)
@@ -79,7 +70,7 @@ def world(app):
             for line in found.lines:
                 values[f"{name}_{line.sku.lower()}"] = line.id
         return values
-    values = shop.read(figures)
+    values = shop.read(ids_and_versions)
 
     shop.user("admin@example.com", Role.ADMIN)
     shop.user("staff@example.com", Role.STAFF)
@@ -152,15 +143,8 @@ SETTINGS = "/admin/settings/sales-orders"
 CASES = [
     # (who, method, url, form data, status, message on the page or None)
     # --- storefront: add to cart
-    ("anon", "POST", "/cart/add/TEA", {"quantity": "-1"}, 400, WHOLE_1_999),
-    ("anon", "POST", "/cart/add/TEA", {"quantity": "0"}, 400, WHOLE_1_999),
-    ("anon", "POST", "/cart/add/TEA", {"quantity": "1.5"}, 400, NOT_INTEGER),
-    ("anon", "POST", "/cart/add/TEA", {"quantity": "1000"}, 400, WHOLE_1_999),
-    ("anon", "POST", "/cart/add/TEA", {"quantity": "99999999999999999999"}, 400, WHOLE_1_999),
-    ("anon", "POST", "/cart/add/TEA", {"quantity": DIGITS}, 400, NOT_INTEGER),
-    ("anon", "POST", "/cart/add/TEA", {"quantity": "abc"}, 400, NOT_INTEGER),
-    ("anon", "POST", "/cart/add/TEA", {"quantity": ""}, 400, "Enter a quantity"),
-    ("anon", "POST", "/cart/add/TEA", {"quantity": SCRIPT}, 400, NOT_INTEGER),
+    *[("anon", "POST", "/cart/add/TEA", {"quantity": row.value}, row.status, row.message)
+      for row in bad.quantities()],
     ("anon", "POST", "/cart/add/TEA", {}, 400, "Enter a quantity"),
     ("anon", "POST", "/cart/add/MUG", {"quantity": "1"}, 400, "Product MUG is out of stock"),
     ("admin", "POST", "/cart/add/TEA", {"quantity": "999"}, 400,
@@ -169,28 +153,15 @@ CASES = [
     ("anon", "POST", f"/cart/add/{SCRIPT}", {"quantity": "1"}, 404, None),
     ("anon", "POST", f"/cart/add/{LONG}", {"quantity": "1"}, 404, None),
     # --- storefront: cart lines
-    ("admin", "POST", "/cart/update/TEA", {"TEA-quantity": "0"}, 400, WHOLE_1_999),
+    *[("admin", "POST", "/cart/update/TEA", {"TEA-quantity": row.value}, row.status, row.message)
+      for row in bad.quantities()],
     ("admin", "POST", "/cart/update/TEA", {"TEA-quantity": "-3"}, 400, WHOLE_1_999),
-    ("admin", "POST", "/cart/update/TEA", {"TEA-quantity": "2.5"}, 400, NOT_INTEGER),
-    ("admin", "POST", "/cart/update/TEA", {"TEA-quantity": "abc"}, 400, NOT_INTEGER),
-    ("admin", "POST", "/cart/update/TEA", {"TEA-quantity": "1000"}, 400, WHOLE_1_999),
-    ("admin", "POST", "/cart/update/TEA", {"TEA-quantity": ""}, 400, "Enter a quantity"),
+    ("admin", "POST", "/cart/update/TEA", {"TEA-quantity": "2.5"}, 400, bad.NOT_INTEGER),
     ("admin", "POST", "/cart/update/POT", {"POT-quantity": "1"}, 404, None),
     ("anon", "POST", "/cart/update/TEA", {"TEA-quantity": "1"}, 404, None),
     # --- storefront: checkout (the admin's cart holds one TEA)
-    ("admin", "POST", "/checkout", checkout(name=""), 400, "Enter your name"),
-    ("admin", "POST", "/checkout", checkout(name="   "), 400, "Enter your name"),
-    ("admin", "POST", "/checkout", checkout(name=LONG), 400, too_long(200)),
-    ("admin", "POST", "/checkout", checkout(email=""), 400, "Enter your email"),
-    ("admin", "POST", "/checkout", checkout(email="not-an-email"), 400,
-     "Enter a valid email address"),
-    ("admin", "POST", "/checkout", checkout(email=SCRIPT), 400, "Enter a valid email address"),
-    ("admin", "POST", "/checkout", checkout(email=LONG + "@example.com"), 400,
-     "Enter a valid email address"),
-    ("admin", "POST", "/checkout", checkout(address=""), 400, "Enter the delivery address"),
-    ("admin", "POST", "/checkout", checkout(address="  "), 400, "Enter the delivery address"),
-    ("admin", "POST", "/checkout", checkout(address=LONG), 400, too_long(1000)),
-    ("admin", "POST", "/checkout", checkout(payment_method="Bitcoin"), 400, NOT_CHOICE),
+    *[("admin", "POST", "/checkout", checkout(**{row.field: row.value}), row.status, row.message)
+      for row in bad.CHECKOUT],
     ("anon", "POST", "/checkout", checkout(), 302, None),  # an empty cart goes back to the cart
     # --- storefront: pages
     ("anon", "GET", "/?page=-1", None, 200, None),
@@ -219,24 +190,19 @@ CASES = [
     ("anon", "POST", "/admin/login", {"email": SCRIPT, "password": "x"}, 200,
      "That email and password do not match"),
     # --- order page: Save
-    ("admin", "POST", ORDER, order_save("new", qty_tea="-1"), 400, WHOLE_1_999),
-    ("admin", "POST", ORDER, order_save("new", qty_tea="0"), 400, WHOLE_1_999),
-    ("admin", "POST", ORDER, order_save("new", qty_tea="1.5"), 400, NOT_INTEGER),
-    ("admin", "POST", ORDER, order_save("new", qty_tea="1000"), 400, WHOLE_1_999),
-    ("admin", "POST", ORDER, order_save("new", qty_tea=DIGITS), 400, NOT_INTEGER),
-    ("admin", "POST", ORDER, order_save("new", qty_tea="abc"), 400, NOT_INTEGER),
-    ("admin", "POST", ORDER, order_save("new", qty_tea=""), 400, "Enter a Qty"),
-    ("admin", "POST", ORDER, order_save("new", qty_tea=SCRIPT), 400, NOT_INTEGER),
+    *[("admin", "POST", ORDER, order_save("new", qty_tea=row.value), row.status, row.message)
+      for row in bad.order_quantities("TEA") if row.value != "0"],
+    # Qty 0 removes a line (the new order has two), but never the order's last one.
+    ("admin", "POST", "/admin/orders/{paid}", order_save("paid", qty_tea="0"), 409,
+     "cancel the order instead"),
     ("admin", "POST", ORDER, order_save("new", bko_tea="3"), 400,
      "BKO cannot be more than the Qty (2)"),
-    ("admin", "POST", ORDER, order_save("new", bko_tea="-1"), 400,
-     "Enter a whole number from 0 to the Qty"),
-    ("admin", "POST", ORDER, order_save("new", bko_tea="abc"), 400, NOT_INTEGER),
-    ("admin", "POST", ORDER, order_save("new", bko_tea="0.5"), 400, NOT_INTEGER),
+    *[("admin", "POST", ORDER, order_save("new", bko_tea=row.value), row.status, row.message)
+      for row in bad.BKO],
     ("admin", "POST", ORDER, order_save("new", bko_pot="1"), 409,
      "Turn on 'Create backorder when backorder items' to put order lines on backorder"),
     ("admin", "POST", ORDER, order_save("new", action="fill-bko"), 409,
-     "Turn on 'Create backorder when backorder items' first"),
+     "Turn on 'Create backorder when backorder items' to put order lines on backorder"),
     ("admin", "POST", ORDER, order_save("new", status="Shipped"), 400, NOT_CHOICE),
     ("admin", "POST", ORDER, order_save("new", status="Dispatched"), 400, NOT_CHOICE),
     ("admin", "POST", ORDER, order_save("new", status=""), 400, NOT_CHOICE),
@@ -259,7 +225,7 @@ CASES = [
     ("admin", "POST", "/admin/orders/{cancelled}", order_save("cancelled", status="New"), 400,
      NOT_CHOICE),
     ("admin", "POST", "/admin/orders/{paid}", order_save("paid", qty_tea="1"), 409,
-     "less than the 9.00 already paid"),
+     "less than the $9.00 already paid"),
     ("admin", "POST", "/admin/orders/N1", order_save("new"), 404, None),
     ("admin", "POST", f"/admin/orders/{SCRIPT}", order_save("new"), 404, None),
     # --- order page: Mark as New
@@ -272,119 +238,41 @@ CASES = [
     ("admin", "POST", "/admin/orders/{backorder}/mark-as-new", {"version": "abc"}, 302, None),
     ("admin", "POST", "/admin/orders/N1/mark-as-new", {"version": "1"}, 404, None),
     # --- order page: Record payment
-    ("admin", "POST", PAY, payment(amount="0"), 400, "Enter an amount above zero"),
-    ("admin", "POST", PAY, payment(amount="-5"), 400, "Enter an amount above zero"),
-    ("admin", "POST", PAY, payment(amount="abc"), 400, NOT_DECIMAL),
-    ("admin", "POST", PAY, payment(amount=""), 400, "Enter an amount"),
-    ("admin", "POST", PAY, payment(amount="1.234"), 409,
-     "Enter an amount above zero, in dollars and cents"),
-    ("admin", "POST", PAY, payment(amount="1e9"), 400, "Enter an amount above zero"),
-    ("admin", "POST", PAY, payment(amount=DIGITS), 400, "Enter an amount above zero"),
-    ("admin", "POST", PAY, payment(amount="NaN"), 400, "Enter an amount above zero"),
-    ("admin", "POST", PAY, payment(amount="sNaN"), 400, "Enter an amount above zero"),
-    ("admin", "POST", PAY, payment(amount="Infinity"), 400, "Enter an amount above zero"),
-    ("admin", "POST", PAY, payment(amount="-Infinity"), 400, "Enter an amount above zero"),
-    ("admin", "POST", PAY, payment(amount=SCRIPT), 400, NOT_DECIMAL),
-    ("admin", "POST", PAY, payment(amount="1000"), 409, "That is more than the 29.00 still due"),
-    ("admin", "POST", PAY, payment(method="Bitcoin"), 400, NOT_CHOICE),
-    ("admin", "POST", PAY, payment(reference=LONG), 400, too_long(100)),
+    *[("admin", "POST", PAY, payment(**{row.field: row.value}), row.status, row.message)
+      for row in bad.PAYMENT],
+    ("admin", "POST", PAY, payment(amount="1000"), 409, "That is more than the $29.00 still due"),
     ("admin", "POST", PAY, payment(version="{new_stale}"), 409,
      "This order changed since you opened it"),
     ("admin", "POST", PAY, payment(version="abc"), 400, None),
     ("admin", "POST", "/admin/orders/{cancelled}/payments",
      payment(version="{cancelled_version}"), 409, "A cancelled order takes no payment"),
     ("admin", "POST", "/admin/orders/{paid}/payments", payment(version="{paid_version}"), 409,
-     "That is more than the 0.00 still due"),
+     "That is more than the $0.00 still due"),
     # --- products: add
-    ("admin", "POST", "/admin/products/new", product(sku=""), 400, "Enter a SKU"),
-    ("admin", "POST", "/admin/products/new", product(sku="has space"), 400,
-     "Use up to 64 letters, digits, dots, dashes or underscores"),
-    ("admin", "POST", "/admin/products/new", product(sku=SCRIPT), 400,
-     "Use up to 64 letters, digits, dots, dashes or underscores"),
-    ("admin", "POST", "/admin/products/new", product(sku=LONG), 400,
-     "Use up to 64 letters, digits, dots, dashes or underscores"),
+    *[("admin", "POST", "/admin/products/new", product(**{row.field: row.value}), row.status,
+       row.message) for row in bad.PRODUCT],
     ("admin", "POST", "/admin/products/new", product(sku="TEA"), 400,
      "There is already a product TEA"),
-    ("admin", "POST", "/admin/products/new", product(name=""), 400, "Enter a name"),
-    ("admin", "POST", "/admin/products/new", product(name="   "), 400, "Enter a name"),
-    ("admin", "POST", "/admin/products/new", product(name=LONG), 400, too_long(200)),
-    ("admin", "POST", "/admin/products/new", product(description=LONG), 400, too_long(5000)),
-    ("admin", "POST", "/admin/products/new", product(price="-1"), 400,
-     "Enter a price from 0 to 1,000,000"),
-    ("admin", "POST", "/admin/products/new", product(price="1.234"), 400,
-     "Enter a price in dollars and cents"),
-    ("admin", "POST", "/admin/products/new", product(price="abc"), 400, NOT_DECIMAL),
-    ("admin", "POST", "/admin/products/new", product(price=""), 400, "Enter a price"),
-    ("admin", "POST", "/admin/products/new", product(price="1e12"), 400,
-     "Enter a price from 0 to 1,000,000"),
-    ("admin", "POST", "/admin/products/new", product(price="NaN"), 400,
-     "Enter a price from 0 to 1,000,000"),
-    ("admin", "POST", "/admin/products/new", product(price="sNaN"), 400,
-     "Enter a price from 0 to 1,000,000"),
-    ("admin", "POST", "/admin/products/new", product(price="Infinity"), 400,
-     "Enter a price from 0 to 1,000,000"),
-    ("admin", "POST", "/admin/products/new", product(price=DIGITS), 400,
-     "Enter a price from 0 to 1,000,000"),
-    ("admin", "POST", "/admin/products/new", product(on_hand="-1"), 400,
-     "Enter a whole number from 0 to 1,000,000"),
-    ("admin", "POST", "/admin/products/new", product(on_hand="1.5"), 400, NOT_INTEGER),
-    ("admin", "POST", "/admin/products/new", product(on_hand="10000000"), 400,
-     "Enter a whole number from 0 to 1,000,000"),
-    ("admin", "POST", "/admin/products/new", product(on_hand="abc"), 400, NOT_INTEGER),
-    ("admin", "POST", "/admin/products/new", product(on_hand=""), 400,
-     "Enter the units on hand"),
-    ("admin", "POST", "/admin/products/new", product(backorder_policy="Sometimes"), 400,
-     NOT_CHOICE),
-    ("admin", "POST", "/admin/products/new", product(arrival_date="2024-13-45"), 400, NOT_DATE),
-    ("admin", "POST", "/admin/products/new", product(arrival_date="tomorrow"), 400, NOT_DATE),
-    ("admin", "POST", "/admin/products/new", product(arrival_date=LONG), 400, NOT_DATE),
-    ("admin", "POST", "/admin/products/new", product(backorder_limit="-1"), 400,
-     "Enter a whole number from 0 to 1,000,000"),
-    ("admin", "POST", "/admin/products/new", product(backorder_limit="x"), 400, NOT_INTEGER),
-    ("admin", "POST", "/admin/products/new", product(backorder_limit="2.5"), 400, NOT_INTEGER),
     # --- products: edit
     ("admin", "POST", "/admin/products/TEA", tea(on_hand="3"), 409,
      "On hand cannot go below the 5 units committed to orders"),
     ("admin", "POST", "/admin/products/TEA", tea(sku="POT"), 409,
      "There is already a product POT"),
-    ("admin", "POST", "/admin/products/TEA", tea(price="-0.01"), 400,
-     "Enter a price from 0 to 1,000,000"),
-    ("admin", "POST", "/admin/products/TEA", tea(name=""), 400, "Enter a name"),
-    ("admin", "POST", "/admin/products/TEA", tea(on_hand="-5"), 400,
-     "Enter a whole number from 0 to 1,000,000"),
+    *[("admin", "POST", "/admin/products/TEA", tea(**{row.field: row.value}), row.status,
+       row.message) for row in bad.PRODUCT_EDIT],
     ("admin", "POST", "/admin/products/NOPE", tea(), 404, None),
     # --- products: receive stock
-    ("admin", "POST", RECEIVE, receipt(quantity="0"), 400, "Enter a whole number from 1 to"),
-    ("admin", "POST", RECEIVE, receipt(quantity="-1"), 400, "Enter a whole number from 1 to"),
-    ("admin", "POST", RECEIVE, receipt(quantity="1.5"), 400, NOT_INTEGER),
-    ("admin", "POST", RECEIVE, receipt(quantity="abc"), 400, NOT_INTEGER),
-    ("admin", "POST", RECEIVE, receipt(quantity=""), 400, "Enter the units received"),
-    ("admin", "POST", RECEIVE, receipt(quantity="10000000"), 400, "Enter a whole number from 1 to"),
-    ("admin", "POST", RECEIVE, receipt(quantity=DIGITS), 400, NOT_INTEGER),
-    ("admin", "POST", RECEIVE, receipt(reference=""), 400,
-     "Enter a reference, such as the supplier's delivery number"),
-    ("admin", "POST", RECEIVE, receipt(reference="  "), 400,
-     "Enter a reference, such as the supplier's delivery number"),
-    ("admin", "POST", RECEIVE, receipt(reference=LONG), 400, too_long(100)),
+    *[("admin", "POST", RECEIVE, receipt(**{row.field: row.value}), row.status, row.message)
+      for row in bad.RECEIPT],
     ("admin", "POST", "/admin/products/NOPE/receive", receipt(), 404, None),
     # --- products: adjust stock
-    ("admin", "POST", ADJUST, adjustment(quantity="0"), 400, "Enter a change other than 0"),
+    *[("admin", "POST", ADJUST, adjustment(**{row.field: row.value}), row.status, row.message)
+      for row in bad.ADJUSTMENT],
     ("admin", "POST", ADJUST, adjustment(quantity="-1"), 409,
      "On hand cannot go below the 5 units committed to orders"),
-    ("admin", "POST", ADJUST, adjustment(quantity="abc"), 400, NOT_INTEGER),
-    ("admin", "POST", ADJUST, adjustment(quantity="1.5"), 400, NOT_INTEGER),
-    ("admin", "POST", ADJUST, adjustment(quantity="-10000000"), 400,
-     "Enter a whole number of units"),
-    ("admin", "POST", ADJUST, adjustment(reason=""), 400, "Enter the reason"),
-    ("admin", "POST", ADJUST, adjustment(reason="  "), 400, "Enter the reason"),
-    ("admin", "POST", ADJUST, adjustment(reason=LONG), 400, too_long(100)),
     # --- settings
-    ("admin", "POST", SETTINGS, sales_orders(order_prefix=""), 400, "Enter a prefix"),
-    ("admin", "POST", SETTINGS, sales_orders(order_prefix="N1"), 400, "Use 1 to 10 letters"),
-    ("admin", "POST", SETTINGS, sales_orders(order_prefix="ABCDEFGHIJK"), 400,
-     "Use 1 to 10 letters"),
-    ("admin", "POST", SETTINGS, sales_orders(order_prefix=SCRIPT), 400, "Use 1 to 10 letters"),
-    ("admin", "POST", SETTINGS, sales_orders(order_prefix=LONG), 400, "Use 1 to 10 letters"),
+    *[("admin", "POST", SETTINGS, sales_orders(order_prefix=row.value), row.status, row.message)
+      for row in bad.ORDER_PREFIX],
     ("admin", "POST", "/admin/settings/nope", sales_orders(), 404, None),
     ("staff", "POST", SETTINGS, sales_orders(order_prefix="X"), 403, None),
     # --- back-office pages
@@ -435,14 +323,14 @@ def test_bad_input_changes_nothing_and_says_why(app, world, who, method, url, da
                                                 message):
     values = world["values"]
     client = world["clients"][who]
-    before = table_rows(app)
+    before = snapshot(app)
     url = fill(url, values)
     if method == "GET":
         response = client.get(url)
     else:
         response = client.submit(url, {fill(k, values): fill(v, values)
                                        for k, v in data.items()})
-    after = table_rows(app)
+    after = snapshot(app)
     assert response.status_code == status, response.get_data(as_text=True)[-3000:]
     assert changes(before, after) == {}
     if message is not None:

@@ -1,4 +1,4 @@
-"""The buy button of DESIGN section 4, as one table over every case."""
+"""The buy button (docs/rules.md, The buy button), as one table over every case."""
 import pytest
 
 from app.domain.buttons import (BuyButton, Policy, StockView, backorder_room, backorders_allowed,

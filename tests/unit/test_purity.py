@@ -1,4 +1,5 @@
-"""The domain is plain rules over plain data (STYLE: the domain never imports the database)."""
+"""The domain is plain rules over plain data: it never imports Flask or the database
+(docs/architecture.md, Layers)."""
 import ast
 from pathlib import Path
 

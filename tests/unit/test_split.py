@@ -48,7 +48,7 @@ def test_bko_outside_zero_to_qty_is_refused(units):
 
 
 def test_bko_is_taken_out_of_the_line_and_given_to_the_backorder():
-    """A line of 3 with BKO 2 becomes 1, and the backorder gets 2 (DESIGN section 5)."""
+    """A line of 3 with BKO 2 becomes 1, and the backorder gets 2 (docs/rules.md, Split)."""
     plan = plan_split(ORDER, {1: 2}, ZERO, SPLIT)
     assert by_id(plan.parent) == {1: (1, 1), 2: (2, 2)}
     assert by_id(plan.backorder) == {1: (2, 0)}

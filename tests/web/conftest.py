@@ -1,48 +1,20 @@
-"""Fixtures for the web tests: orders in any status, and snapshots of the rows forms touch."""
+"""Fixtures for the web tests: orders in any status, stock figures, "nothing changed"."""
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.domain.buttons import Policy
 from app.domain.orders import OrderStatus
 from app.extensions import db
-from app.models import (Order, OrderEvent, OrderLine, Payment, Product, SettingChange,
-                        StockMovement, StoreSettings)
-
-
-def snapshot_products() -> list[tuple]:
-    return [(p.sku, p.name, p.description, p.price, p.on_hand, p.committed, p.waiting,
-             p.backorder_policy, p.arrival_date, p.backorder_limit)
-            for p in db.session.scalars(select(Product).order_by(Product.id))]
-
-
-def snapshot_orders() -> list[tuple]:
-    orders = [(o.reference, o.status, o.total, o.amount_paid, o.version, o.parent_id)
-              for o in db.session.scalars(select(Order).order_by(Order.id))]
-    lines = [(l.order_id, l.sku, l.quantity, l.allocated, l.unit_price)
-             for l in db.session.scalars(select(OrderLine).order_by(OrderLine.id))]
-    counts = [db.session.scalar(select(func.count()).select_from(model))
-              for model in (OrderEvent, Payment, StockMovement)]
-    return [orders, lines, counts]
-
-
-def snapshot_settings() -> list:
-    settings = db.session.get(StoreSettings, 1)
-    return [{column.name: getattr(settings, column.name)
-             for column in StoreSettings.__table__.columns},
-            db.session.scalar(select(func.count()).select_from(SettingChange))]
-
-
-def snapshot_everything() -> list:
-    """Every row a form in this shop may change, as plain values."""
-    return [snapshot_products(), snapshot_orders(), snapshot_settings()]
+from app.models import Order
+from tests.support import rows, services
 
 
 @pytest.fixture
-def snapshot(shop):
-    """snapshot() reads the products, orders, ledger and settings as plain values."""
-    return lambda: shop.read(snapshot_everything)
+def snapshot(app):
+    """snapshot() reads every row of every table, to compare before and after a refused form."""
+    return lambda: rows.snapshot(app)
 
 
 class Orders:
@@ -67,10 +39,7 @@ class Orders:
         return self.shop.read(read)
 
     def move(self, reference: str, *statuses: OrderStatus) -> str:
-        from app.services.orders import change_status
-        for status in statuses:
-            order = self.get(reference)
-            self.shop.read(lambda: change_status(order["id"], order["version"], status, None))
+        self.shop.read(lambda: services.move(reference, *statuses))
         return reference
 
     def pay(self, reference: str, amount: str) -> None:
@@ -114,15 +83,17 @@ def orders(shop) -> Orders:
     return Orders(shop)
 
 
-def product_figures(shop, sku: str) -> tuple[int, int, int]:
-    """(on hand, committed, waiting) of a product."""
-    def read():
-        p = db.session.scalar(select(Product).where(Product.sku == sku))
-        return p.on_hand, p.committed, p.waiting
-    return shop.read(read)
+@pytest.fixture
+def figures(shop):
+    """figures(sku) is the product's (on hand, committed, waiting)."""
+    return lambda sku: shop.read(lambda: services.figures(sku))
 
 
 @pytest.fixture
-def figures(shop):
-    return lambda sku: product_figures(shop, sku)
-
+def two_lines(shop):
+    """An order of 3 x A-1 (1 in stock, $10) and 2 x B-1 (in stock, $5), not split."""
+    shop.product("A-1", on_hand=1, price="10.00", policy=Policy.ALWAYS, name="Kettle")
+    shop.product("B-1", on_hand=5, price="5.00", name="Cup")
+    reference, backorder = shop.order({"A-1": 3, "B-1": 2})
+    assert backorder is None
+    return reference

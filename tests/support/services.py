@@ -1,12 +1,15 @@
-"""Shortcuts for the service tests: place orders, read figures back, check the stock rules."""
+"""Shortcuts that run inside an app context: place orders, read figures back, check the stock rules.
+
+The integration tests call them directly (they hold an app context through the `ctx`
+fixture); the web tests reach them through `shop.read(...)` and the `figures` fixture.
+"""
 from collections.abc import Mapping
 
 from sqlalchemy import func, or_, select
 
 from app.domain.orders import OPEN_STATUSES, OrderStatus
 from app.extensions import db
-from app.models import (Order, OrderEvent, OrderLine, OutboxEmail, Payment, Product,
-                        StockMovement, User)
+from app.models import Order, OrderLine, OutboxEmail, Product, StockMovement, User
 from app.services.checkout import Customer, Placed, place_order
 from app.services.orders import change_status, save_order
 
@@ -87,21 +90,8 @@ def save(reference: str, *, status: OrderStatus | None = None,
                       bko={line_ids[sku]: units for sku, units in (bko or {}).items()}, user=by)
 
 
-def snapshot() -> dict:
-    """Everything a refused use case must leave as it was."""
-    fresh()
-    counts = {model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
-              for model in (Order, OrderLine, Payment, OrderEvent, StockMovement, OutboxEmail)}
-    stock = {p.sku: (p.name, p.price, p.on_hand, p.committed, p.waiting)
-             for p in db.session.scalars(select(Product))}
-    orders = {o.reference: (o.status, o.version, o.total, o.amount_paid,
-                            tuple((line.sku, line.quantity, line.allocated) for line in o.lines))
-              for o in db.session.scalars(select(Order))}
-    return {"counts": counts, "stock": stock, "orders": orders}
-
-
 def assert_stock_invariants() -> None:
-    """The stock rules of DESIGN section 3 that hold between any two use cases.
+    """The stock rules that hold between any two use cases (docs/rules.md, Stock words).
 
     Per product: on hand >= 0; committed = units allocated on open orders and
     <= on hand; waiting = units unallocated on open orders; replaying the ledger

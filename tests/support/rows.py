@@ -1,5 +1,9 @@
-"""Every row of every table, to show that a refused or failed change left nothing behind."""
-from flask import Flask
+"""Every row of every table, to show that a refused or failed change left nothing behind.
+
+`before = snapshot(app)`, do the thing that must be refused, then
+`assert changes(before, snapshot(app)) == {}` (or `snapshot(app) == before`).
+"""
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from app.extensions import db
@@ -7,8 +11,12 @@ from app.extensions import db
 Rows = dict[str, list[tuple]]
 
 
-def table_rows(app: Flask) -> Rows:
-    """All rows of all tables, ordered by primary key, read on a connection of their own."""
+def snapshot(app: Flask | None = None) -> Rows:
+    """All rows of all tables, ordered by primary key, read on a connection of their own.
+
+    Without `app`, the current app context's app (the integration tests run in one).
+    """
+    app = app or current_app._get_current_object()
     with app.app_context():
         with db.engine.connect() as conn:
             return {table.name: [tuple(row) for row in conn.execute(

@@ -1,0 +1,233 @@
+"""The one table of bad form values: per form field, what to type and what the page must say.
+
+Two suites read it. tests/web/test_forms.py posts each row to a form of its own small shop
+and finds the message next to the field's label; tests/security/test_bad_input.py posts
+each row to one shared shop and checks the status code and that no row of any table
+changed. Add a row here and both try it.
+
+A row's `field` is the form field's name, `label` the text of its `<label for>`,
+`message` the error shown next to it, `status` the code the refused form comes back with
+(400: the form's own checks; 409: a rule of the shop, checked by a service).
+"""
+from typing import NamedTuple
+
+LONG = "x" * 10_000
+DIGITS = "9" * 10_000  # too many digits for Python's int(): "Not a valid integer value."
+HUGE = str(10**30)
+SCRIPT = "<script>alert(1)</script>"
+
+WHOLE_1_999 = "Enter a whole number from 1 to 999"
+WHOLE_0_999 = "Enter a whole number from 0 to 999"
+NOT_INTEGER = "Not a valid integer value."
+NOT_DECIMAL = "Not a valid decimal value."
+NOT_DATE = "Not a valid date value."
+NOT_CHOICE = "Not a valid choice."
+PRICE_RANGE = "Enter a price from 0 to 1,000,000"
+STOCK_RANGE = "Enter a whole number from 0 to 1,000,000"
+RECEIVE_RANGE = "Enter a whole number from 1 to 1,000,000"
+ADJUST_RANGE = "Enter a whole number of units"
+SKU_RULE = "Use up to 64 letters, digits, dots, dashes or underscores"
+PREFIX_RULE = "Use 1 to 10 letters"
+BKO_RANGE = "Enter a whole number from 0 to the Qty"
+AMOUNT_RULE = "Enter an amount above zero"
+NO_REFERENCE = "Enter a reference, such as the supplier's delivery number"
+
+
+def too_long(n: int) -> str:
+    return f"Field cannot be longer than {n} characters."
+
+
+class Bad(NamedTuple):
+    field: str
+    value: str
+    label: str
+    message: str
+    status: int = 400
+
+
+def quantities(label: str = "Quantity", empty: str = "Enter a quantity") -> list[Bad]:
+    """A quantity from 1 to 999 (add to cart, a cart line, an order line's Qty).
+
+    `empty` is the form's own words for a blank field.
+    """
+    return [Bad("quantity", value, label, message) for value, message in [
+        ("-1", WHOLE_1_999),
+        ("0", WHOLE_1_999),
+        ("1.5", NOT_INTEGER),
+        ("abc", NOT_INTEGER),
+        ("", empty),
+        (" ", NOT_INTEGER),
+        ("1000", WHOLE_1_999),
+        ("99999999999999999999", WHOLE_1_999),
+        (HUGE, WHOLE_1_999),
+        ("-" + HUGE, WHOLE_1_999),
+        (DIGITS, NOT_INTEGER),
+        ("1e3", NOT_INTEGER),
+        (SCRIPT, NOT_INTEGER),
+    ]]
+
+
+def order_quantities(sku: str) -> list[Bad]:
+    """The Qty of an order's line of `sku` on the order page: 0 removes the line, up to 999.
+
+    The order these rows are posted to has one line, so 0 is refused by the shop (409):
+    an order keeps its last line (cancel the order instead).
+    """
+    return [Bad("quantity", value, "Qty", message, status) for value, message, status in [
+        ("0", f"Qty for {sku} cannot be 0: it is the order's last line, cancel the order "
+              "instead", 409),
+        ("-1", WHOLE_0_999, 400),
+        ("1.5", NOT_INTEGER, 400),
+        ("abc", NOT_INTEGER, 400),
+        ("", "Enter a Qty", 400),
+        (" ", NOT_INTEGER, 400),
+        ("1000", WHOLE_0_999, 400),
+        ("99999999999999999999", WHOLE_0_999, 400),
+        (HUGE, WHOLE_0_999, 400),
+        ("-" + HUGE, WHOLE_0_999, 400),
+        (DIGITS, NOT_INTEGER, 400),
+        ("1e3", NOT_INTEGER, 400),
+        (SCRIPT, NOT_INTEGER, 400),
+    ]]
+
+
+# BKO on an order line, from 0 to the line's Qty (the Qty itself is the shop's business).
+BKO = [
+    Bad("bko", "-1", "BKO", BKO_RANGE),
+    Bad("bko", "1.5", "BKO", NOT_INTEGER),
+    Bad("bko", "0.5", "BKO", NOT_INTEGER),
+    Bad("bko", "abc", "BKO", NOT_INTEGER),
+    Bad("bko", "1000", "BKO", BKO_RANGE),
+]
+
+CHECKOUT = [
+    Bad("name", "", "Name", "Enter your name"),
+    Bad("name", "   ", "Name", "Enter your name"),
+    Bad("name", LONG, "Name", too_long(200)),
+    Bad("email", "", "Email", "Enter your email"),
+    Bad("email", "not-an-email", "Email", "Enter a valid email address"),
+    Bad("email", "sam@", "Email", "Enter a valid email address"),
+    Bad("email", "sam example@example.com", "Email", "Enter a valid email address"),
+    Bad("email", SCRIPT, "Email", "Enter a valid email address"),
+    Bad("email", LONG + "@example.com", "Email", "Enter a valid email address"),
+    Bad("address", "", "Address", "Enter the delivery address"),
+    Bad("address", "  ", "Address", "Enter the delivery address"),
+    Bad("address", " \n ", "Address", "Enter the delivery address"),
+    Bad("address", LONG, "Address", too_long(1000)),
+    Bad("payment_method", "Bitcoin", "Payment method", NOT_CHOICE),
+    Bad("payment_method", "", "Payment method", "This field is required."),
+]
+
+PRODUCT = [
+    Bad("price", "-1", "Price", PRICE_RANGE),
+    Bad("price", "-0.01", "Price", PRICE_RANGE),
+    Bad("price", "1.234", "Price", "Enter a price in dollars and cents"),
+    Bad("price", "1000000.01", "Price", PRICE_RANGE),
+    Bad("price", "1e12", "Price", PRICE_RANGE),
+    Bad("price", HUGE, "Price", PRICE_RANGE),
+    Bad("price", DIGITS, "Price", PRICE_RANGE),
+    Bad("price", "1" * 40 + ".5", "Price", PRICE_RANGE),
+    Bad("price", "abc", "Price", NOT_DECIMAL),
+    Bad("price", "", "Price", "Enter a price"),
+    Bad("price", "NaN", "Price", PRICE_RANGE),
+    Bad("price", "sNaN", "Price", PRICE_RANGE),
+    Bad("price", "Infinity", "Price", PRICE_RANGE),
+    Bad("price", "-Infinity", "Price", PRICE_RANGE),
+    Bad("on_hand", "-1", "On hand", STOCK_RANGE),
+    Bad("on_hand", "-5", "On hand", STOCK_RANGE),
+    Bad("on_hand", "1.5", "On hand", NOT_INTEGER),
+    Bad("on_hand", "10000000", "On hand", STOCK_RANGE),
+    Bad("on_hand", HUGE, "On hand", STOCK_RANGE),
+    Bad("on_hand", "abc", "On hand", NOT_INTEGER),
+    Bad("on_hand", "", "On hand", "Enter the units on hand"),
+    Bad("arrival_date", "2025-13-45", "Date of arrival", NOT_DATE),
+    Bad("arrival_date", "tomorrow", "Date of arrival", NOT_DATE),
+    Bad("arrival_date", "99999-01-01", "Date of arrival", NOT_DATE),
+    Bad("arrival_date", LONG, "Date of arrival", NOT_DATE),
+    Bad("sku", "", "SKU", "Enter a SKU"),
+    Bad("sku", "TWO WORDS", "SKU", SKU_RULE),
+    Bad("sku", SCRIPT, "SKU", SKU_RULE),
+    Bad("sku", "-LEADING-DASH", "SKU", SKU_RULE),
+    Bad("sku", "A" * 65, "SKU", SKU_RULE),
+    Bad("sku", LONG, "SKU", SKU_RULE),
+    Bad("sku", "CAFÉ-1", "SKU", SKU_RULE),
+    Bad("name", "", "Name", "Enter a name"),
+    Bad("name", "   ", "Name", "Enter a name"),
+    Bad("name", LONG, "Name", too_long(200)),
+    Bad("description", LONG, "Description", too_long(5000)),
+    Bad("backorder_limit", "-1", "Backorder limit", STOCK_RANGE),
+    Bad("backorder_limit", "1.5", "Backorder limit", NOT_INTEGER),
+    Bad("backorder_limit", "2.5", "Backorder limit", NOT_INTEGER),
+    Bad("backorder_limit", "x", "Backorder limit", NOT_INTEGER),
+    Bad("backorder_limit", HUGE, "Backorder limit", STOCK_RANGE),
+    Bad("backorder_policy", "Sometimes", "Backorders", NOT_CHOICE),
+]
+
+# The edit form shares the new form's fields: one row per field and kind of mistake.
+PRODUCT_EDIT = [row for row in PRODUCT if row.value in (
+    "-1", "-0.01", "-5", "1.234", HUGE, "abc", "", "sNaN", "Infinity", "1.5", "2025-13-45",
+    "TWO WORDS", SCRIPT, "   ", "Sometimes")]
+
+RECEIPT = [
+    Bad("quantity", "0", "Quantity", RECEIVE_RANGE),
+    Bad("quantity", "-1", "Quantity", RECEIVE_RANGE),
+    Bad("quantity", "-5", "Quantity", RECEIVE_RANGE),
+    Bad("quantity", "x", "Quantity", NOT_INTEGER),
+    Bad("quantity", "abc", "Quantity", NOT_INTEGER),
+    Bad("quantity", "1.5", "Quantity", NOT_INTEGER),
+    Bad("quantity", "10000000", "Quantity", RECEIVE_RANGE),
+    Bad("quantity", HUGE, "Quantity", RECEIVE_RANGE),
+    Bad("quantity", DIGITS, "Quantity", NOT_INTEGER),
+    Bad("quantity", "", "Quantity", "Enter the units received"),
+    Bad("reference", "", "Reference", NO_REFERENCE),
+    Bad("reference", "  ", "Reference", NO_REFERENCE),
+    Bad("reference", "   ", "Reference", NO_REFERENCE),
+    Bad("reference", LONG, "Reference", too_long(100)),
+]
+
+ADJUSTMENT = [
+    Bad("quantity", "0", "Change", "Enter a change other than 0"),
+    Bad("quantity", "x", "Change", NOT_INTEGER),
+    Bad("quantity", "abc", "Change", NOT_INTEGER),
+    Bad("quantity", "1.5", "Change", NOT_INTEGER),
+    Bad("quantity", "-1.5", "Change", NOT_INTEGER),
+    Bad("quantity", "-10000000", "Change", ADJUST_RANGE),
+    Bad("quantity", "-" + HUGE, "Change", ADJUST_RANGE),
+    Bad("quantity", HUGE, "Change", ADJUST_RANGE),
+    Bad("quantity", "", "Change", "Enter the change in units, such as -2"),
+    Bad("reason", "", "Reason", "Enter the reason"),
+    Bad("reason", "  ", "Reason", "Enter the reason"),
+    Bad("reason", "   ", "Reason", "Enter the reason"),
+    Bad("reason", LONG, "Reason", too_long(100)),
+]
+
+PAYMENT = [
+    Bad("amount", "0", "Amount", AMOUNT_RULE),
+    Bad("amount", "-5", "Amount", AMOUNT_RULE),
+    Bad("amount", "abc", "Amount", NOT_DECIMAL),
+    Bad("amount", SCRIPT, "Amount", NOT_DECIMAL),
+    Bad("amount", "", "Amount", "Enter an amount"),
+    Bad("amount", "1.234", "Amount", "Enter an amount above zero, in dollars and cents", 409),
+    Bad("amount", "1e9", "Amount", AMOUNT_RULE),
+    Bad("amount", HUGE, "Amount", AMOUNT_RULE),
+    Bad("amount", DIGITS, "Amount", AMOUNT_RULE),
+    Bad("amount", "NaN", "Amount", AMOUNT_RULE),
+    Bad("amount", "sNaN", "Amount", AMOUNT_RULE),
+    Bad("amount", "Infinity", "Amount", AMOUNT_RULE),
+    Bad("amount", "-Infinity", "Amount", AMOUNT_RULE),
+    Bad("method", "Bitcoin", "Method", NOT_CHOICE),
+    Bad("reference", LONG, "Reference", too_long(100)),
+]
+
+ORDER_PREFIX = [
+    Bad("order_prefix", "", "Order ID prefix", "Enter a prefix"),
+    Bad("order_prefix", "N1", "Order ID prefix", PREFIX_RULE),
+    Bad("order_prefix", "1", "Order ID prefix", PREFIX_RULE),
+    Bad("order_prefix", "N-", "Order ID prefix", PREFIX_RULE),
+    Bad("order_prefix", "N N", "Order ID prefix", PREFIX_RULE),
+    Bad("order_prefix", "<b>", "Order ID prefix", PREFIX_RULE),
+    Bad("order_prefix", SCRIPT, "Order ID prefix", PREFIX_RULE),
+    Bad("order_prefix", "ABCDEFGHIJK", "Order ID prefix", PREFIX_RULE),
+    Bad("order_prefix", "ÑO", "Order ID prefix", PREFIX_RULE),
+    Bad("order_prefix", LONG, "Order ID prefix", PREFIX_RULE),
+]
