@@ -110,19 +110,16 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_outbox(app: Flask) -> None:
-    """Send the emails a request wrote to the outbox once the response is out."""
-    from app.services import notifications
+    """Send the outbox from a thread per process, woken by the commits that fill it."""
+    from app import mail_sender
 
-    @app.after_request
-    def send_after_response(response):
-        # registry.has(): a request that never opened a session has no emails to send.
-        if (db.session.registry.has() and db.session.info.pop(notifications.PENDING, False)
-                and app.config["MAIL_SEND_AFTER_REQUEST"]):
-            def send():
-                with app.app_context():
-                    notifications.send_due()
-            response.call_on_close(send)
-        return response
+    mail_sender.init_app(app)
+    sender = mail_sender.sender(app)
+    if sender.enabled:
+        @app.after_request
+        def start_sender(response):
+            sender.ensure_running()  # once per process; after that a cheap check
+            return response
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -49,7 +49,8 @@ def register(app: Flask) -> None:
         password = secrets.token_urlsafe(12)
         save_user("admin@example.com", Role.ADMIN, password)
         click.echo("Demo shop loaded: 8 products.")
-        click.echo(f"Sign in at http://127.0.0.1:5000/admin/login as admin@example.com "
+        # From SHOP_URL, like the links in emails: `make run PORT=8000` sets it to match.
+        click.echo(f"Sign in at {notifications.public_url('auth.login')} as admin@example.com "
                    f"with password {password}")
 
     @app.cli.command("create-user")

@@ -28,12 +28,17 @@ class Config:
     # Recycle connections after 30 min instead of a ping per checkout from the pool
     # (a round trip on every request, ~20% of a product page).
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_recycle": 1800}
-    # Failed sign-ins per IP (app/throttle.py): in memory, or shared by every instance
+    # Failed sign-ins (app/throttle.py): in memory, or shared by every instance
     # through e.g. redis://127.0.0.1:6379.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_KEY_PREFIX = "backorders"
     RATELIMIT_ENABLED = True
+    # Per account (the email typed) and IP; and per IP over all accounts, looser, so
+    # that staff behind one office address are not locked out by one person's typos.
     LOGIN_RATE_LIMIT = "5 per minute"
+    LOGIN_IP_RATE_LIMIT = "20 per minute"
+    # "Find my order" requests per IP: each match emails the shopper their status link.
+    FIND_ORDER_RATE_LIMIT = "5 per 10 minutes"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -49,9 +54,11 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") in ("1", "true", "yes")
     MAIL_FROM = os.environ.get("MAIL_FROM", "shop@localhost")
-    # Send the outbox right after the response that filled it; `flask send-mail`
-    # (e.g. from cron) retries what failed.
-    MAIL_SEND_AFTER_REQUEST = True
+    # A sender thread in each process sends the outbox as soon as a commit fills it,
+    # and every MAIL_RETRY_SECONDS tries again what failed (waiting longer after each
+    # failure) or what another process left; `flask send-mail` sends it by hand.
+    MAIL_SENDER = True
+    MAIL_RETRY_SECONDS = float(os.environ.get("MAIL_RETRY_SECONDS", "30"))
     # How many proxies in front of the app set X-Forwarded-For (0: none).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     CATALOGUE_PAGE_SIZE = 24
@@ -74,7 +81,7 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     RATELIMIT_ENABLED = False
     MAIL_SERVER = ""
-    MAIL_SEND_AFTER_REQUEST = False
+    MAIL_SENDER = False  # the outbox tests start one when they want it
 
 
 def check_production(config: dict) -> None:

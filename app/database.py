@@ -1,5 +1,11 @@
-"""Engine set-up per database: SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE for writes."""
+"""Engine set-up per database: SQLite gets WAL, a busy timeout, BEGIN IMMEDIATE for writes
+and a lower() that knows more than ASCII."""
 from sqlalchemy import Engine, event
+
+
+def unicode_lower(value):
+    """lower() as PostgreSQL's: "THÉ" becomes "thé" (SQLite's own leaves the É alone)."""
+    return value.lower() if isinstance(value, str) else value
 
 
 def configure_engine(engine: Engine) -> None:
@@ -10,6 +16,8 @@ def configure_engine(engine: Engine) -> None:
     def on_connect(dbapi_connection, _record):
         # We issue BEGIN ourselves (below), so the driver must not.
         dbapi_connection.isolation_level = None
+        # ilike() is lower(x) LIKE lower(y) on SQLite: searches then match "THÉ" and "thé".
+        dbapi_connection.create_function("lower", 1, unicode_lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA busy_timeout = 30000")

@@ -56,7 +56,7 @@ POOL = int(os.environ.get("BENCH_POOL", "12"))
 
 class BenchConfig(Config):
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": POOL, "max_overflow": 0, "pool_timeout": 300}
-    MAIL_SEND_AFTER_REQUEST = False
+    MAIL_SENDER = False
 
 
 def make_products(skus: list[str], policy: Policy = Policy.NEVER) -> None:

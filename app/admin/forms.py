@@ -10,10 +10,11 @@ from wtforms.validators import (DataRequired, Email, InputRequired, Length, Numb
 
 from app.domain.buttons import Policy
 from app.domain.orders import MAX_LINE_QUANTITY, OrderStatus
+from app.domain.stock import MAX_ON_HAND
 from app.forms import once_field
 
-MAX_STOCK = 1_000_000
 MAX_PRICE = 1_000_000
+UNITS_RANGE = f"Enter a whole number from 0 to {MAX_ON_HAND:,}"
 
 
 class MoneyField(DecimalField):
@@ -43,21 +44,51 @@ class SalesOrdersForm(SettingsForm):
                                    "keep_empty_parent", "auto_release"],
         "Order Numbering": ["order_prefix", "backorder_suffix"],
     }
-    create_backorder = BooleanField("Create backorder when backorder items")
-    disable_partial_backorder = BooleanField("Disable partial backorder")
-    keep_empty_parent = BooleanField("Keep original empty order if all items backordered")
-    auto_release = BooleanField("Release backorders automatically when stock arrives")
-    order_prefix = StringField("Order ID prefix", validators=[
-        InputRequired(message="Enter a prefix"),
-        Regexp(r"^[A-Za-z]{1,10}$", message="Use 1 to 10 letters")])
-    backorder_suffix = BooleanField("Enable Backorder Suffix")
+    create_backorder = BooleanField(
+        "Create backorder when backorder items",
+        description="Items that cannot ship now (put on BKO by staff, or bought beyond stock "
+                    "at checkout) move to a new backorder order of their own. When off, an "
+                    "order ships or waits whole.")
+    disable_partial_backorder = BooleanField(
+        "Disable partial backorder",
+        description="When any item must wait, the whole order is backordered, never single "
+                    "lines: it all ships together.")
+    keep_empty_parent = BooleanField(
+        "Keep original empty order if all items backordered",
+        description="When every item goes to backorder, the original order stays as an empty "
+                    "order holding the payment, which pays for the backorder. When off, the "
+                    "order itself becomes the backorder.")
+    auto_release = BooleanField(
+        "Release backorders automatically when stock arrives",
+        description="When stock that arrives or is freed (a receipt, a stock adjustment, a "
+                    "cancelled order's units) gives a backorder all its items, the backorder "
+                    "moves to New by itself and the shopper is emailed. A backorder that a "
+                    "split leaves with all its stock (the shopper asked to wait) is released "
+                    "by staff with Mark as New.")
+    order_prefix = StringField(
+        "Order ID prefix",
+        description="The letters before each order number: with N, orders are N1001, N1002 "
+                    "and so on. Orders already placed keep their numbers.",
+        validators=[InputRequired(message="Enter a prefix"),
+                    Regexp(r"^[A-Za-z]{1,10}$", message="Use 1 to 10 letters")])
+    backorder_suffix = BooleanField(
+        "Enable Backorder Suffix",
+        description="A backorder is numbered after its order with a suffix: N1354-1, then "
+                    "N1354-2. When off, a backorder takes the next order number.")
 
 
 class WebStoreForm(SettingsForm):
     sections = {"Webshop Settings > Checkout Settings": ["out_of_stock_checkout",
                                                          "show_arrival_date"]}
-    out_of_stock_checkout = BooleanField("Enable Out Of Stock Checkout")
-    show_arrival_date = BooleanField("Show expected arrival date")
+    out_of_stock_checkout = BooleanField(
+        "Enable Out Of Stock Checkout",
+        description="Shoppers can buy items that are out of stock: their Out Of Stock buttons "
+                    "become Backorder buttons. A product's own Backorders choice comes first.")
+    show_arrival_date = BooleanField(
+        "Show expected arrival date",
+        description="The Backorder button, the cart, the order status page and the emails "
+                    "say when an item is expected, from the product's Date of arrival. When "
+                    "off, shoppers see no dates.")
 
 
 SETTINGS_TABS = {
@@ -78,13 +109,21 @@ class ProductForm(FlaskForm):
         InputRequired(message="Enter a price"),
         NumberRange(0, MAX_PRICE, message=f"Enter a price from 0 to {MAX_PRICE:,}")])
     on_hand = IntegerField("On hand", default=0, validators=[
-        InputRequired(message="Enter the units on hand"),
-        NumberRange(0, MAX_STOCK, message=f"Enter a whole number from 0 to {MAX_STOCK:,}")])
+        InputRequired(message="Enter the units on hand")])
     backorder_policy = SelectField("Backorders", choices=[p.value for p in Policy],
                                    default=Policy.STORE.value)
     arrival_date = DateField("Date of arrival", validators=[Optional()])
     backorder_limit = IntegerField("Backorder limit", validators=[
-        Optional(), NumberRange(0, MAX_STOCK, message=f"Enter a whole number from 0 to {MAX_STOCK:,}")])
+        Optional(), NumberRange(0, MAX_ON_HAND, message=UNITS_RANGE)])
+
+    # The product's on hand as saved, set by the view when editing. A figure above the
+    # limit, saved before receipts were held to it, can be kept; a change must be within.
+    saved_on_hand: int | None = None
+
+    def validate_on_hand(self, field):
+        if field.data is not None and field.data != self.saved_on_hand \
+                and not 0 <= field.data <= MAX_ON_HAND:
+            raise ValidationError(UNITS_RANGE)
 
     def validate_price(self, field):
         if field.data is not None and field.data != field.data.quantize(Decimal("0.01")):
@@ -95,7 +134,7 @@ class ReceiveStockForm(FlaskForm):
     once = once_field("receive-once")
     quantity = IntegerField("Quantity", validators=[
         InputRequired(message="Enter the units received"),
-        NumberRange(1, MAX_STOCK, message=f"Enter a whole number from 1 to {MAX_STOCK:,}")])
+        NumberRange(1, MAX_ON_HAND, message=f"Enter a whole number from 1 to {MAX_ON_HAND:,}")])
     reference = StringField("Reference", validators=[
         DataRequired(message="Enter a reference, such as the supplier's delivery number"),
         Length(max=100)])
@@ -106,7 +145,7 @@ class AdjustStockForm(FlaskForm):
     # Its own id: the receive form on the same page has a "quantity" too.
     quantity = IntegerField("Change", id="adjust-quantity", validators=[
         InputRequired(message="Enter the change in units, such as -2"),
-        NumberRange(-MAX_STOCK, MAX_STOCK, message="Enter a whole number of units")])
+        NumberRange(-MAX_ON_HAND, MAX_ON_HAND, message="Enter a whole number of units")])
     reason = StringField("Reason", id="adjust-reason", validators=[
         DataRequired(message="Enter the reason"),
                                                Length(max=100)])

@@ -1,12 +1,14 @@
 """Products: list, add, edit, and receive or adjust stock."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.admin import bp
 from app.admin.forms import AdjustStockForm, ProductForm, ReceiveStockForm
 from app.domain.buttons import Policy
 from app.domain.errors import AlreadySubmitted, DomainError
-from app.models import Product
+from app.domain.orders import OrderStatus
+from app.models import Order, Product
 from app.services import catalog, inventory
 
 
@@ -26,6 +28,14 @@ def product_data(form: ProductForm) -> catalog.ProductData:
         on_hand=form.on_hand.data, backorder_policy=Policy(form.backorder_policy.data),
         arrival_date=form.arrival_date.data, backorder_limit=form.backorder_limit.data)
 
+
+def backorder_ready(order: Order) -> Markup:
+    """The news that stock completed a backorder, its reference a link to the order."""
+    link = Markup('<a href="{}">{}</a>').format(
+        url_for("admin.order", reference=order.reference), order.reference)
+    if order.status is OrderStatus.NEW:
+        return Markup("Backorder {} has all its stock and is released to New").format(link)
+    return Markup("Backorder {} has all its stock: mark it as New").format(link)
 
 
 @bp.route("/products/new", methods=["GET", "POST"])
@@ -67,6 +77,7 @@ def save_product(sku: str):
     """Save the product form."""
     product = catalog.find_product(sku) or abort(404)
     form = ProductForm()
+    form.saved_on_hand = product.on_hand
     if form.validate_on_submit():
         try:
             saved = catalog.update_product(sku, product_data(form), current_user)
@@ -74,8 +85,9 @@ def save_product(sku: str):
             field = "on_hand" if error.field == "quantity" else error.field
             getattr(form, field or "sku").errors.append(error.message)
             return render_product(catalog.find_product(sku), form=form, code=409)
-        flash(f"{saved.sku} saved", "success")
-        return redirect(url_for("admin.product", sku=saved.sku))
+        for message in (f"{saved.product.sku} saved", *map(backorder_ready, saved.ready)):
+            flash(message, "success")
+        return redirect(url_for("admin.product", sku=saved.product.sku))
     return render_product(product, form=form, code=400)
 
 
@@ -101,13 +113,10 @@ def stock_form(sku: str, form, form_name: str, change, done: str):
 @bp.post("/products/<sku>/receive")
 def receive_stock(sku: str):
     """`Receive stock`: on hand goes up and waiting orders are served first."""
-    def receive(form) -> list[str]:
+    def receive(form) -> list[str | Markup]:
         ready = inventory.receive_stock(sku, form.quantity.data, form.reference.data.strip(),
                                         current_user, once=form.once.data)
-        return [f"Received {form.quantity.data} x {sku}", *(
-            f"Backorder {order.reference} has all its stock"
-            + (" and is released to New" if order.status == "New" else ": mark it as New")
-            for order in ready)]
+        return [f"Received {form.quantity.data} x {sku}", *map(backorder_ready, ready)]
 
     return stock_form(sku, ReceiveStockForm(), "receive_form", receive,
                       "That receipt was already recorded")
@@ -116,10 +125,18 @@ def receive_stock(sku: str):
 @bp.post("/products/<sku>/adjust")
 def adjust_stock(sku: str):
     """Correct on hand: a count, damage. Never below committed."""
-    def adjust(form) -> list[str]:
-        inventory.adjust_stock(sku, form.quantity.data, form.reason.data.strip(), current_user,
-                               once=form.once.data)
-        return [f"Stock of {sku} adjusted by {form.quantity.data:+}"]
+    def adjust(form) -> list[str | Markup]:
+        ready = inventory.adjust_stock(sku, form.quantity.data, form.reason.data.strip(),
+                                       current_user, once=form.once.data)
+        return [f"Stock of {sku} adjusted by {form.quantity.data:+}", *map(backorder_ready, ready)]
 
     return stock_form(sku, AdjustStockForm(), "adjust_form", adjust,
                       "That adjustment was already recorded")
+
+
+@bp.get("/products/<sku>/receive")
+@bp.get("/products/<sku>/adjust")
+def stock_form_address(sku: str):
+    """The address a stock form posts to, opened again (Enter in the address bar after a
+    refused form): the product page, where the forms are."""
+    return redirect(url_for("admin.product", sku=sku))

@@ -1,3 +1,4 @@
+import hashlib
 import math
 import secrets
 from functools import cache
@@ -36,14 +37,32 @@ def client_ip() -> str:
     return request.remote_addr or "unknown"
 
 
+def sign_in_counts() -> list[tuple[str, str, str]]:
+    """The counts a failed sign-in adds to, as (limit, scope, client).
+
+    One per account and IP, so that one person's wrong passwords do not lock out
+    everyone behind the same office address; and a looser one per IP, so that one
+    address cannot try many accounts fast. The account is the email as typed, kept
+    as a digest so the storage holds no addresses.
+    """
+    ip = client_ip()
+    email = request.form.get("email", "").strip().lower()
+    account = hashlib.sha256(email.encode()).hexdigest()[:32]
+    config = current_app.config
+    return [(config["LOGIN_RATE_LIMIT"], "sign-in", f"{ip}/{account}"),
+            (config["LOGIN_IP_RATE_LIMIT"], "sign-in-ip", ip)]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Staff sign in; after LOGIN_RATE_LIMIT failed attempts an IP waits (429)."""
+    """Staff sign in; after LOGIN_RATE_LIMIT failed attempts at one account from one IP,
+    or LOGIN_IP_RATE_LIMIT at any from one IP, that IP waits (429)."""
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
-    limit = current_app.config["LOGIN_RATE_LIMIT"]
-    if request.method == "POST" and (wait := limiter.blocked(limit, "sign-in", client_ip())):
-        raise TooManyRequests(retry_after=math.ceil(wait))
+    counts = sign_in_counts() if request.method == "POST" else []
+    waits = [wait for count in counts if (wait := limiter.blocked(*count))]
+    if waits:
+        raise TooManyRequests(retry_after=math.ceil(max(waits)))
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
@@ -54,8 +73,8 @@ def login():
             login_user(user)
             return redirect(safe_next(request.args.get("next")))
         form.password.errors.append("That email and password do not match")
-    if request.method == "POST":
-        limiter.failed(limit, "sign-in", client_ip())
+    for count in counts:
+        limiter.failed(*count)
     return render_template("auth/login.html", form=form)
 
 

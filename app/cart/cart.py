@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from flask import session
 
+from app.domain.checkout import LinePromise, Promise
 from app.services.catalog import Offer
 
 MAX_LINES = 50
@@ -36,27 +37,42 @@ def clear() -> None:
     session.pop("cart", None)
 
 
+def count() -> int:
+    """Units in the cart, for the header's Cart link."""
+    return sum(items().values())
+
+
 @dataclass(frozen=True)
 class CartLine:
+    """A cart line with today's price and what checkout would do with its units."""
+
     offer: Offer
     quantity: int
+    promised: LinePromise
+    arrival_date: date | None  # for the units on backorder, when the shop shows dates
 
     @property
     def ship_now(self) -> int:
-        return min(self.quantity, max(self.offer.product.available, 0))
+        return self.promised.ship_now
+
+    @property
+    def reserved(self) -> int:
+        return self.promised.reserved
 
     @property
     def on_backorder(self) -> int:
-        return self.quantity - self.ship_now
-
-    @property
-    def arrival_date(self) -> date | None:
-        return self.offer.arrival_date if self.on_backorder else None
+        return self.promised.on_backorder
 
     @property
     def subtotal(self) -> Decimal:
         return self.offer.product.price * self.quantity
 
 
-def total(lines: list[CartLine]) -> Decimal:
-    return sum((line.subtotal for line in lines), Decimal("0.00"))
+@dataclass(frozen=True)
+class Cart:
+    lines: list[CartLine]
+    promise: Promise
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.subtotal for line in self.lines), Decimal("0.00"))

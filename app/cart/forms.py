@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from app.forms import once_field
@@ -18,15 +18,20 @@ class RemoveForm(FlaskForm):
 
 class CheckoutForm(FlaskForm):
     once = once_field()
+    # autocomplete: the browser fills in what it knows of the shopper.
     name = StringField("Name", validators=[DataRequired(message="Enter your name"),
-                                           Length(max=200)])
-    email = StringField("Email", validators=[DataRequired(message="Enter your email"),
-                                             Email(message="Enter a valid email address"),
-                                             Length(max=254)])
+                                           Length(max=200)],
+                       render_kw={"autocomplete": "name"})
+    email = EmailField("Email", validators=[DataRequired(message="Enter your email"),
+                                            Email(message="Enter a valid email address"),
+                                            Length(max=254)],
+                       render_kw={"autocomplete": "email"})
     address = TextAreaField("Address", validators=[
-        DataRequired(message="Enter the delivery address"), Length(max=1000)])
+        DataRequired(message="Enter the delivery address"), Length(max=1000)],
+        render_kw={"autocomplete": "street-address"})
     payment_method = SelectField("Payment method", choices=PAYMENT_METHODS,
-                                 validators=[InputRequired()])
+                                 validators=[InputRequired()],
+                                 render_kw={"autocomplete": "off"})
 
 
 __all__ = ["CartLineForm", "RemoveForm", "CheckoutForm", "MAX_QUANTITY"]

@@ -6,17 +6,30 @@ from app.domain.buttons import BuyButton
 from app.domain.errors import AlreadySubmitted, DomainError
 from app.services import catalog, orders_read
 from app.services.checkout import Customer, place_order
+from app.services.promises import cart_promise
 from app.services.settings import get_settings
 from app.shop.forms import MAX_QUANTITY, AddToCartForm
 
 
-def cart_lines() -> list[cart.CartLine]:
-    """The cart's lines with today's prices and stock, from the database."""
+def load_cart() -> cart.Cart:
+    """The cart with today's prices and stock, and what checkout would do with each unit."""
     wanted = cart.items()
     settings = get_settings()
     products = catalog.products_by_sku(wanted)
-    return [cart.CartLine(catalog.offer_for(products[sku], settings), qty)
-            for sku, qty in sorted(wanted.items()) if sku in products]
+    found = [(products[sku], qty) for sku, qty in sorted(wanted.items()) if sku in products]
+    promised = cart_promise(found, settings)
+    lines = [cart.CartLine(offer=catalog.offer_for(product, settings), quantity=qty,
+                           promised=line,
+                           arrival_date=product.arrival_date
+                           if settings.show_arrival_date and line.on_backorder else None)
+             for (product, qty), line in zip(found, promised.lines, strict=True)]
+    return cart.Cart(lines=lines, promise=promised)
+
+
+def line_forms(lines: list[cart.CartLine]) -> dict[str, CartLineForm]:
+    return {line.offer.product.sku: CartLineForm(quantity=line.quantity,
+                                                 prefix=line.offer.product.sku)
+            for line in lines}
 
 
 def limit_error(offer: catalog.Offer, quantity: int) -> str | None:
@@ -56,10 +69,8 @@ def add(sku: str):
 @bp.get("/cart")
 def view():
     """The cart: per line, how many ship now and how many wait on backorder."""
-    lines = cart_lines()
-    forms = {line.offer.product.sku: CartLineForm(quantity=line.quantity, prefix=line.offer.product.sku)
-             for line in lines}
-    return render_template("cart/cart.html", lines=lines, forms=forms, total=cart.total(lines),
+    found = load_cart()
+    return render_template("cart/cart.html", cart=found, forms=line_forms(found.lines),
                            remove_form=RemoveForm())
 
 
@@ -70,8 +81,8 @@ def update(sku: str):
     if sku not in wanted:
         abort(404)
     form = CartLineForm(prefix=sku)
-    lines = cart_lines()
-    line = next((line for line in lines if line.offer.product.sku == sku), None)
+    found = load_cart()
+    line = next((line for line in found.lines if line.offer.product.sku == sku), None)
     if line is None:
         abort(404)
     if form.validate_on_submit():
@@ -82,10 +93,9 @@ def update(sku: str):
             flash("Cart updated", "success")
             return redirect(url_for("cart.view"))
         form.quantity.errors.append(error)
-    forms = {l.offer.product.sku: CartLineForm(quantity=l.quantity, prefix=l.offer.product.sku)
-             for l in lines}
+    forms = line_forms(found.lines)
     forms[sku] = form
-    return render_template("cart/cart.html", lines=lines, forms=forms, total=cart.total(lines),
+    return render_template("cart/cart.html", cart=found, forms=forms,
                            remove_form=RemoveForm()), 400
 
 
@@ -103,8 +113,8 @@ def remove(sku: str):
 @bp.route("/checkout", methods=["GET", "POST"])
 def checkout():
     """Name, email, address and payment method; then the order is placed."""
-    lines = cart_lines()
-    if not lines:
+    found = load_cart()
+    if not found.lines:
         flash("Your cart is empty", "info")
         return redirect(url_for("cart.view"))
     form = CheckoutForm()
@@ -113,7 +123,7 @@ def checkout():
                             address=form.address.data.strip(),
                             payment_method=form.payment_method.data)
         try:
-            placed = place_order({line.offer.product.sku: line.quantity for line in lines},
+            placed = place_order({line.offer.product.sku: line.quantity for line in found.lines},
                                  customer, once=form.once.data)
         except AlreadySubmitted as done:  # Place order pressed twice: show the one order
             cart.clear()
@@ -122,10 +132,9 @@ def checkout():
                             else url_for("cart.view"))
         except DomainError as error:
             flash(error.message, "error")
-            return render_template("cart/checkout.html", form=form, lines=cart_lines(),
-                                   total=cart.total(lines)), 409
+            return render_template("cart/checkout.html", form=form, cart=load_cart()), 409
         cart.clear()
         flash(f"Thank you: order {placed.order.reference} is placed", "success")
         return redirect(url_for("shop.order_status", token=placed.order.token))
-    return render_template("cart/checkout.html", form=form, lines=lines, total=cart.total(lines)), \
+    return render_template("cart/checkout.html", form=form, cart=found), \
         (400 if form.is_submitted() else 200)

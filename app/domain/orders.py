@@ -168,20 +168,21 @@ def plan_split(lines: Sequence[Line], bko: Mapping[int, int], paid: Decimal,
     the parent up to its new total; the rest credits the backorder. Returns None
     when nothing is on backorder.
     """
+    # A line left out of `bko` has none of its units on backorder.
+    bko = {line.id: bko.get(line.id, 0) for line in lines}
     for line in lines:
-        units = bko.get(line.id, 0)
-        if not 0 <= units <= line.quantity:
+        if not 0 <= bko[line.id] <= line.quantity:
             raise InvalidQuantity(
                 f"BKO for {line.sku} must be a whole number from 0 to {line.quantity}",
                 field="bko", line_id=line.id)
-    if not any(bko.get(line.id, 0) for line in lines):
+    if not any(bko.values()):
         return None
     if not rules.create_backorder:
         raise BackordersDisabled(BACKORDERS_OFF)
     if rules.disable_partial:
         bko = {line.id: line.quantity for line in lines}
 
-    everything = all(bko.get(line.id, 0) == line.quantity for line in lines)
+    everything = all(bko[line.id] == line.quantity for line in lines)
     if everything and not rules.keep_empty_parent:
         return SplitPlan(parent=tuple(lines), backorder=(), parent_paid=paid,
                          backorder_paid=Decimal("0.00"), order_becomes_backorder=True)
@@ -189,7 +190,7 @@ def plan_split(lines: Sequence[Line], bko: Mapping[int, int], paid: Decimal,
     kept: list[Line] = []
     moved: list[Line] = []
     for line in lines:
-        units = bko.get(line.id, 0)
+        units = bko[line.id]
         moved_allocated = max(0, units - (line.quantity - line.allocated))
         if line.quantity - units:
             kept.append(replace(line, quantity=line.quantity - units,

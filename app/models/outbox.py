@@ -20,6 +20,10 @@ class OutboxEmail(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # A sender's claim while it sends (see notifications.send_due), and after a
+    # failure, when the background sender tries again.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     order: Mapped["Order | None"] = relationship()  # noqa: F821
 

@@ -16,7 +16,11 @@ class StockMovement(db.Model):
     committed_delta: Mapped[int] = mapped_column(default=0)
     waiting_delta: Mapped[int] = mapped_column(default=0)
     reason: Mapped[str] = mapped_column(String(32))
+    # Where units came from: a delivery's reference (a receipt and what it allocated),
+    # or the order that freed them.
     reference: Mapped[str] = mapped_column(String(100), default="")
+    # Why staff changed on hand, in their words (an adjustment, and what it allocated).
+    note: Mapped[str] = mapped_column(String(100), default="", server_default="")
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[Timestamp] = mapped_column(index=True)

@@ -26,11 +26,12 @@ from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session
 
 from app.page_cache import policy
-from app.page_cache.fill import CSRF_MARK, ONCE_MARK, Kept
+from app.page_cache.fill import CSRF_MARK, ONCE_MARK, VISITOR_GLOBALS, Kept
 from app.page_cache.store import Store
 from app.page_cache.watchers import EVERYTHING, Changes, Unwatched, Watcher, watcher_for
 
-__all__ = ["CSRF_MARK", "ONCE_MARK", "Changes", "Kept", "PageCache", "Store"]
+__all__ = ["CSRF_MARK", "ONCE_MARK", "VISITOR_GLOBALS", "Changes", "Kept", "PageCache",
+           "Store"]
 
 
 # What the cache needs to know of the data: the faces of products as committed, and
@@ -130,11 +131,14 @@ class PageCache:
         if kept is None:
             since = shelf.store.mark()  # before the data is read
             context = load()
+            marks = {name: (lambda mark=mark: mark) for name, mark in VISITOR_GLOBALS.items()}
             html = render_template(template, csrf_token=lambda: CSRF_MARK,
-                                   one_time_token=lambda: ONCE_MARK, **context)
+                                   one_time_token=lambda: ONCE_MARK, **marks, **context)
             kept = Kept(html, shows(context), lists)
             shelf.store.put(key, kept, since)
-        return Response(kept.fill(generate_csrf()))
+        globals_ = current_app.jinja_env.globals
+        return Response(kept.fill(generate_csrf(),
+                                  {name: globals_[name]() for name in VISITOR_GLOBALS}))
 
     # This process's commits, from the session: known at once, with the faces.
 

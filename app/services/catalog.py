@@ -13,7 +13,7 @@ from app.domain.buttons import (BuyButton, Policy, StockView, buy_button,
                                 most_a_cart_may_take, shown_stock, units_left)
 from app.domain.errors import DomainError
 from app.extensions import db
-from app.models import Product, StoreSettings, User
+from app.models import Order, Product, StoreSettings, User
 from app.page_cache import Changes
 from app.pagination import Page, Window, keyset, paginate
 from app.services import ledger, transaction
@@ -46,8 +46,11 @@ def catalogue_page(size: int, *, after: int | None = None, before: int | None = 
 def product_list_page(number: int, size: int, query: str = "") -> Page:
     stmt = select(Product).order_by(Product.sku)
     if query:
-        like = f"%{query}%"
-        stmt = stmt.where(Product.sku.ilike(like) | Product.name.ilike(like))
+        # % and _ typed in the search box are meant as themselves, not as wildcards.
+        typed = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{typed}%"
+        stmt = stmt.where(Product.sku.ilike(like, escape="\\")
+                          | Product.name.ilike(like, escape="\\"))
     return paginate(stmt, number, size)
 
 
@@ -86,7 +89,13 @@ def create_product(data: ProductData, user: User | None) -> Product:
     return product
 
 
-def update_product(sku: str, data: ProductData, user: User | None) -> Product:
+@dataclass(frozen=True)
+class SavedProduct:
+    product: Product
+    ready: list[Order]  # backorders that the units added made ready, as a receipt does
+
+
+def update_product(sku: str, data: ProductData, user: User | None) -> SavedProduct:
     """Save the product form. A change of On hand goes through the stock rules:
     more units serve waiting orders first; fewer never go below committed."""
     with transaction():
@@ -99,9 +108,11 @@ def update_product(sku: str, data: ProductData, user: User | None) -> Product:
         product.sku, product.name, product.description = data.sku, data.name, data.description
         product.price, product.backorder_policy = data.price, data.backorder_policy
         product.arrival_date, product.backorder_limit = data.arrival_date, data.backorder_limit
+        ready = []
         if data.on_hand != product.on_hand:
-            adjust(product, data.on_hand - product.on_hand, "product form", user)
-    return product
+            ready = adjust(product, data.on_hand - product.on_hand, "set in the product form",
+                           user)
+    return SavedProduct(product, ready)
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,13 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select
 
-from app.domain.buttons import backorder_room
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, InsufficientStock
 from app.domain.orders import OrderStatus
-from app.domain.stock import take_stock
 from app.extensions import db
 from app.models import Order, OrderLine, Product
 from app.services import ledger, notifications, transaction
 from app.services.backorders import split_order
+from app.services.promises import cart_promise
 from app.services.records import (claim_submission, lock_products, log_event,
                                   next_order_number, placed_message, reference)
 from app.services.settings import get_settings
@@ -78,18 +77,20 @@ def place_order(items: Mapping[str, int], customer: Customer, once: str | None =
         stock = lock_products(product.id for product in products.values())
         if submission is not None:
             submission.order_id = order.id
+        wanted = [(stock[products[sku].id], items[sku]) for sku in sorted(items)]
+        promised = cart_promise(wanted, settings)
+        if promised.problems:
+            raise InsufficientStock(promised.problems[0])
         lines, movements = [], []
-        for sku in sorted(items):
-            product = stock[products[sku].id]
-            take = take_stock(sku, items[sku], product.available,
-                              backorder_room(product.stock_view, settings.out_of_stock_checkout))
-            product.committed += take.allocated
-            product.waiting += take.waiting
+        for (product, quantity), line in zip(wanted, promised.lines, strict=True):
+            allocated = line.ship_now + line.reserved
+            product.committed += allocated
+            product.waiting += line.on_backorder
             lines.append({"order_id": order.id, "product_id": product.id, "sku": product.sku,
                           "name": product.name, "unit_price": product.price,
-                          "quantity": items[sku], "allocated": take.allocated})
-            movements.append(ledger.movement(product.id, "checkout", committed=take.allocated,
-                                             waiting=take.waiting, order_id=order.id))
+                          "quantity": quantity, "allocated": allocated})
+            movements.append(ledger.movement(product.id, "checkout", committed=allocated,
+                                             waiting=line.on_backorder, order_id=order.id))
         db.session.execute(insert(OrderLine), lines)
         ledger.record_many(movements)
         backorder = None

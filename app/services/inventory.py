@@ -1,10 +1,13 @@
 """Stock that arrives, and corrections to what is on hand."""
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import Integer, String, cast, func, insert, literal, select, update
 from sqlalchemy.orm import selectinload
 
 from app.domain.errors import DomainError, StockAdjustmentRefused
 from app.domain.orders import BACKORDER_STATUSES, OPEN_STATUSES, OrderStatus
-from app.domain.stock import WaitingLine, allocate_fifo
+from app.domain.stock import WaitingLine, allocate_fifo, check_on_hand_room
 from app.extensions import db
 from app.models import Order, OrderEvent, OrderLine, Product, StockMovement, User
 from app.models.types import UTCDateTime, utcnow
@@ -38,51 +41,65 @@ def receive_stock(sku: str, quantity: int, reference: str, user: User | None,
 
 
 def adjust_stock(sku: str, delta: int, reason: str, user: User | None,
-                 once: str | None = None) -> None:
-    """Correct on hand (a count, damage); never below what is committed to orders."""
+                 once: str | None = None) -> list[Order]:
+    """Correct on hand (a count, damage); never below what is committed to orders.
+
+    Returns the backorders that units added made ready, as receive_stock does.
+    """
     with transaction():
         claim_submission(once)
-        adjust(_locked_product(sku), delta, reason, user)
+        return adjust(_locked_product(sku), delta, reason, user)
 
 
 def receive(product: Product, quantity: int, reference: str, user: User | None,
-            reason: str = "receipt") -> list[Order]:
-    """receive_stock inside the caller's transaction, with the product locked."""
+            reason: str = "receipt", note: str = "") -> list[Order]:
+    """receive_stock inside the caller's transaction, with the product locked.
+
+    `note` is the reason staff gave, for an adjustment; a receipt has a reference.
+    """
+    check_on_hand_room(product.on_hand, quantity)
     user_id = user.id if user else None
     product.on_hand += quantity
-    ledger.record(product.id, reason, on_hand=quantity, reference=reference,
+    ledger.record(product.id, reason, on_hand=quantity, reference=reference, note=note,
                   user_id=user_id)
-    return serve_arrivals(product, reference, user)
+    return serve_arrivals(product, reference, user, note=note)
 
 
-def serve_arrivals(product: Product, reference: str, user: User | None) -> list[Order]:
+def serve_arrivals(product: Product, reference: str, user: User | None,
+                   note: str = "") -> list[Order]:
     """Give units that became available to waiting orders, and release what they complete.
 
     Units arrive by a receipt or an adjustment, or are freed by an order (cancelled,
     a lower Qty): all are stock arriving for the waiting orders, under one rule.
     Call with the product locked. Returns the backorders made ready.
     """
-    served = serve_waiting(product, reference, user.id if user else None)
+    served = serve_waiting(product, reference, user.id if user else None, note=note)
     return _backorders_made_ready(served, get_settings().auto_release, user)
 
 
-def adjust(product: Product, delta: int, reason: str, user: User | None) -> None:
-    """adjust_stock inside the caller's transaction. Units added go to waiting orders first."""
+def adjust(product: Product, delta: int, reason: str, user: User | None) -> list[Order]:
+    """adjust_stock inside the caller's transaction. Units added go to waiting orders first.
+
+    Returns the backorders that the units added made ready, as receive does.
+    """
     if delta > 0:
-        receive(product, delta, reason, user, reason="adjustment")
-        return
+        return receive(product, delta, "", user, reason="adjustment", note=reason)
     if product.on_hand + delta < product.committed:
         raise StockAdjustmentRefused(
             f"On hand cannot go below the {product.committed} units committed to orders")
     product.on_hand += delta
-    ledger.record(product.id, "adjustment", on_hand=delta, reference=reason,
+    ledger.record(product.id, "adjustment", on_hand=delta, note=reason,
                   user_id=user.id if user else None)
+    return []
 
 
-def serve_waiting(product: Product, reference: str, user_id: int | None) -> list[int]:
+def serve_waiting(product: Product, reference: str, user_id: int | None,
+                  note: str = "") -> list[int]:
     """Allocate the product's available units to waiting lines, oldest order first.
 
     Call with the product locked. Returns the ids of the orders that got units.
+    `reference` (a delivery's) or else `note` (an adjustment's reason) says where the
+    units came from, in the ledger and on each order's timeline.
     The statements do not grow with the number of lines served: the lines filled
     whole are written in three statements, the one filled in part in three more.
     """
@@ -101,39 +118,40 @@ def serve_waiting(product: Product, reference: str, user_id: int | None) -> list
     need = {line.line_id: line.unallocated for line in waiting}
     filled = [a.line_id for a in allocations if a.units == need[a.line_id]]
     partial = [a for a in allocations if a.units < need[a.line_id]]  # one at most
+    source = reference or note
     if filled:
-        _record_fill(product, filled, reference, user_id)
+        _record_fill(product, filled, reference, note, user_id)
     for allocation in partial:
         db.session.execute(update(OrderLine).where(OrderLine.id == allocation.line_id)
                            .values(allocated=OrderLine.allocated + allocation.units))
         ledger.record(product.id, "allocate", committed=allocation.units,
                       waiting=-allocation.units, order_id=allocation.order_id,
-                      user_id=user_id, reference=reference)
+                      user_id=user_id, reference=reference, note=note)
         db.session.add(OrderEvent(
             order_id=allocation.order_id, kind="allocated", user_id=user_id,
-            message=f"{allocation.units} x {product.sku} allocated ({reference})"))
+            message=f"{allocation.units} x {product.sku} allocated ({source})"))
     units = sum(a.units for a in allocations)
     product.committed += units
     product.waiting -= units
     return sorted({a.order_id for a in allocations})
 
 
-def _record_fill(product: Product, line_ids: list[int], reference: str,
+def _record_fill(product: Product, line_ids: list[int], reference: str, note: str,
                  user_id: int | None) -> None:
     """Allocate the lines filled whole: ledger, timeline and lines in three statements."""
     filled = OrderLine.id.in_(line_ids)
     units = OrderLine.quantity - OrderLine.allocated
     db.session.execute(insert(StockMovement).from_select(
         ["product_id", "reason", "on_hand_delta", "committed_delta", "waiting_delta",
-         "reference", "order_id", "user_id", "created_at"],
+         "reference", "note", "order_id", "user_id", "created_at"],
         select(OrderLine.product_id, literal("allocate"), literal(0), units, -units,
-               literal(reference), OrderLine.order_id, literal(user_id, Integer),
+               literal(reference), literal(note), OrderLine.order_id, literal(user_id, Integer),
                literal(utcnow(), UTCDateTime())).where(filled)))
     db.session.execute(insert(OrderEvent).from_select(
         ["order_id", "kind", "message", "user_id", "created_at"],
         select(OrderLine.order_id, literal("allocated"),
                cast(func.sum(units), String)
-               + literal(f" x {product.sku} allocated ({reference})"),
+               + literal(f" x {product.sku} allocated ({reference or note})"),
                literal(user_id, Integer), literal(utcnow(), UTCDateTime()))
         .where(filled).group_by(OrderLine.order_id)))
     db.session.execute(update(OrderLine).where(filled).values(allocated=OrderLine.quantity))
@@ -162,8 +180,29 @@ def _backorders_made_ready(order_ids: list[int], auto_release: bool,
     return list(ready)
 
 
-def recent_movements(product_id: int, limit: int = 20) -> list[StockMovement]:
-    """The latest ledger lines of a product, newest first."""
-    return list(db.session.scalars(
-        select(StockMovement).where(StockMovement.product_id == product_id)
-        .order_by(StockMovement.id.desc()).limit(limit)))
+@dataclass(frozen=True)
+class LedgerLine:
+    """One line of a product's stock ledger as staff read it."""
+
+    created_at: datetime
+    reason: str
+    note: str  # the reason staff gave for an adjustment, in their words
+    on_hand_delta: int
+    committed_delta: int
+    waiting_delta: int
+    reference: str
+    order_reference: str | None  # the order the units were committed to or freed from
+
+
+def recent_movements(product_id: int, limit: int = 20) -> list[LedgerLine]:
+    """The latest ledger lines of a product, newest first, with their orders: one query."""
+    rows = db.session.execute(
+        select(StockMovement, Order.reference)
+        .outerjoin(Order, Order.id == StockMovement.order_id)
+        .where(StockMovement.product_id == product_id)
+        .order_by(StockMovement.id.desc()).limit(limit))
+    return [LedgerLine(created_at=m.created_at, reason=m.reason, note=m.note,
+                       on_hand_delta=m.on_hand_delta, committed_delta=m.committed_delta,
+                       waiting_delta=m.waiting_delta, reference=m.reference,
+                       order_reference=order_reference)
+            for m, order_reference in rows]

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import EmailField, IntegerField, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange
 
 from app.domain.orders import MAX_LINE_QUANTITY
 from app.forms import once_field
@@ -16,3 +16,20 @@ class AddToCartForm(FlaskForm):
     quantity = IntegerField("Quantity", default=1, validators=[
         InputRequired(message="Enter a quantity"),
         NumberRange(1, MAX_QUANTITY, message=f"Enter a whole number from 1 to {MAX_QUANTITY}")])
+
+
+def strip(value: str | None) -> str | None:
+    """Spaces pasted around a value are not part of it."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class FindOrderForm(FlaskForm):
+    """A shopper who lost their status link asks for it again by email."""
+
+    reference = StringField("Order number", filters=[strip], validators=[
+        DataRequired(message="Enter your order number"), Length(max=40)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"})
+    email = EmailField("Email", filters=[strip], validators=[
+        DataRequired(message="Enter the email you ordered with"),
+        Email(message="Enter a valid email address"), Length(max=254)],
+        render_kw={"autocomplete": "email"})

@@ -1,10 +1,16 @@
-from flask import abort, current_app, render_template, request
+import math
 
-from app.extensions import page_cache
-from app.services import catalog, orders_read
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+
+from app.extensions import limiter, page_cache
+from app.services import catalog, notifications, orders_read
+from app.services.promises import placed_promise
 from app.services.settings import get_settings
 from app.shop import bp
-from app.shop.forms import AddToCartForm
+from app.shop.forms import AddToCartForm, FindOrderForm
+
+LINK_SENT = ("If that order number and email match an order, we have sent the link to "
+             "follow it to that email address.")
 
 MAX_ID = 2**31 - 1  # the id columns are INTEGER
 
@@ -49,5 +55,34 @@ def product(sku: str):
 @bp.get("/orders/<token>")
 def order_status(token: str):
     """The shopper's private status page: the order and its backorders."""
-    family = orders_read.family_by_token(token) or abort(404)
-    return render_template("shop/order_status.html", family=family)
+    family = orders_read.family_by_token(token)
+    if family is None:
+        return render_template("shop/order_not_found.html"), 404
+    # Dates only when the shop shows them: off means no page a shopper sees has one.
+    dates = family.arrival_dates if get_settings().show_arrival_date else {}
+    return render_template("shop/order_status.html", family=family, arrival_dates=dates,
+                           promise=placed_promise(family.orders))
+
+
+@bp.route("/orders/find", methods=["GET", "POST"])
+def find_order():
+    """Lost the status link? Order number and email: the link goes to that email, never here."""
+    limit = current_app.config["FIND_ORDER_RATE_LIMIT"]
+    client = request.remote_addr or "unknown"
+    form = FindOrderForm()
+    if request.method == "POST" and (wait := limiter.blocked(limit, "find-order", client)):
+        minutes = math.ceil(wait / 60)
+        refused = (f"Too many attempts from your address. Try again in {minutes} "
+                   f"minute{'s' if minutes != 1 else ''}.")
+        return render_template("shop/find_order.html", form=form, refused=refused), 429, \
+            {"Retry-After": str(math.ceil(wait))}
+    if form.validate_on_submit():
+        # Every request counts, matched or not: the answer is the same, and each match
+        # sends an email, so the limit also keeps a shopper's inbox from being flooded.
+        limiter.failed(limit, "find-order", client)
+        notifications.send_status_link(form.reference.data, form.email.data)
+        flash(LINK_SENT, "success")
+        return redirect(url_for("shop.find_order"))
+    if request.method == "POST":
+        limiter.failed(limit, "find-order", client)
+    return render_template("shop/find_order.html", form=form), 400 if form.is_submitted() else 200

@@ -1,14 +1,16 @@
 """Every page is usable by everyone: axe-core finds no serious or critical violations,
 and no page scrolls sideways on a phone (375 px).
 
-axe-core comes from the npm registry (tests/browser/package.json: `npm ci --prefix
-tests/browser`). Playwright injects it as an inline script, which the app's CSP
-(`script-src 'self'`) blocks, so these pages open in a context that bypasses the CSP.
+axe-core comes inside the axe-playwright-python wheel (a dev dependency in
+pyproject.toml: no Node or npm needed); its version is the one that package pins.
+Playwright injects it as an inline script, which the app's CSP (`script-src 'self'`)
+blocks, so these pages open in a context that bypasses the CSP.
 """
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+import axe_playwright_python
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -16,7 +18,7 @@ from app.models import Role
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 BLOCKING = {"serious", "critical"}
 WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 812}}
 
@@ -24,7 +26,7 @@ WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "he
 @pytest.fixture
 def axe_page(new_page) -> Page:
     if not AXE.exists():
-        pytest.fail(f"axe-core is missing at {AXE}: run `npm ci --prefix tests/browser`",
+        pytest.fail(f"axe-core is missing at {AXE}: run `pip install -e '.[dev]'`",
                     pytrace=False)
     return new_page(bypass_csp=True)
 

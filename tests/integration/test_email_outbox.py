@@ -1,4 +1,5 @@
 """The email outbox: written with the change, delivered to a real SMTP server on loopback."""
+import logging
 import socket
 from datetime import date
 from email import message_from_bytes, policy
@@ -60,7 +61,7 @@ def mail_server(app, monkeypatch):
 ], ids=["with a date of arrival", "without"])
 def test_checkout_writes_the_order_placed_email_with_the_backorder_and_its_arrival(
         ctx, shop, arrival, expected):
-    shop.settings(out_of_stock_checkout=True, create_backorder=True)
+    shop.settings(out_of_stock_checkout=True, create_backorder=True, show_arrival_date=True)
     shop.product("CUP-1", on_hand=5, name="Stoneware cup")
     shop.product("POT-1", on_hand=0, name="Cast iron teapot", arrival=arrival)
 
@@ -77,7 +78,7 @@ def test_checkout_writes_the_order_placed_email_with_the_backorder_and_its_arriv
 
 
 def test_checkout_without_a_split_says_which_units_wait_and_when_they_arrive(ctx, shop):
-    shop.settings(out_of_stock_checkout=True)
+    shop.settings(out_of_stock_checkout=True, show_arrival_date=True)
     shop.product("POT-1", on_hand=1, name="Cast iron teapot", arrival=date(2030, 3, 15))
 
     place({"POT-1": 3})
@@ -149,3 +150,24 @@ def test_flask_send_mail_sends_the_outbox(app, shop, mail_server, server_up, out
     assert output in result.output
     assert len(mail_server.received) == received
     assert shop.read(lambda: [e.sent_at is not None for e in outbox()]) == [server_up]
+
+
+def test_with_no_mail_server_the_log_shows_the_email_as_its_reader_sees_it(
+        ctx, shop, monkeypatch, caplog):
+    """Decoded, not MIME: accents as written and the status link whole, on one line."""
+    shop_url = "http://127.0.0.1:8000/a-shop-behind-a-proxy-with-a-long-path/and-more-of-it"
+    monkeypatch.setitem(ctx.config, "SHOP_URL", shop_url)
+    shop.product("TEA-1", on_hand=5, name="Thé vert")
+    place({"TEA-1": 2}, email="zoe@example.com")
+    status_link = f"{shop_url}/orders/{order('N1001').token}"
+
+    with caplog.at_level(logging.INFO, logger="app.services.notifications"):
+        assert send_due() == (1, 0)
+
+    [logged] = [record.getMessage() for record in caplog.records
+                if record.name == "app.services.notifications"]
+    assert "From: shop@localhost\nTo: zoe@example.com\nSubject: Your order N1001 is placed\n" \
+        in logged
+    assert "- 2 x Thé vert (TEA-1)" in logged
+    assert f"Follow your order: {status_link}\n" in logged
+    assert "=C3" not in logged and "=\n" not in logged and "Content-Transfer-Encoding" not in logged

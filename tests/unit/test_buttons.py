@@ -4,7 +4,7 @@ import pytest
 from app.domain.buttons import (BuyButton, Policy, StockView, backorder_room, backorders_allowed,
                                 buy_button, most_a_cart_may_take)
 
-IN_STOCK, NONE_LEFT, OVERSOLD = 3, 0, -2
+IN_STOCK, LAST_ONE, NONE_LEFT, OVERSOLD = 3, 1, 0, -2
 STORE, ALWAYS, NEVER = Policy.STORE, Policy.ALWAYS, Policy.NEVER
 ON, OFF = True, False
 # Backorder limit and units already waiting: no limit; 6 units of room left; limit reached.
@@ -32,6 +32,26 @@ TABLE = [
     (IN_STOCK, NEVER, OFF, NO_LIMIT, CART, False, 0, 3),
     (IN_STOCK, NEVER, OFF, ROOM, CART, False, 0, 3),
     (IN_STOCK, NEVER, OFF, REACHED, CART, False, 0, 3),
+
+    # The last unit in stock still sells from stock.
+    (LAST_ONE, STORE, ON, NO_LIMIT, CART, True, ANY, ANY),
+    (LAST_ONE, STORE, ON, ROOM, CART, True, 6, 7),
+    (LAST_ONE, STORE, ON, REACHED, CART, False, 0, 1),
+    (LAST_ONE, STORE, OFF, NO_LIMIT, CART, False, 0, 1),
+    (LAST_ONE, STORE, OFF, ROOM, CART, False, 0, 1),
+    (LAST_ONE, STORE, OFF, REACHED, CART, False, 0, 1),
+    (LAST_ONE, ALWAYS, ON, NO_LIMIT, CART, True, ANY, ANY),
+    (LAST_ONE, ALWAYS, ON, ROOM, CART, True, 6, 7),
+    (LAST_ONE, ALWAYS, ON, REACHED, CART, False, 0, 1),
+    (LAST_ONE, ALWAYS, OFF, NO_LIMIT, CART, True, ANY, ANY),
+    (LAST_ONE, ALWAYS, OFF, ROOM, CART, True, 6, 7),
+    (LAST_ONE, ALWAYS, OFF, REACHED, CART, False, 0, 1),
+    (LAST_ONE, NEVER, ON, NO_LIMIT, CART, False, 0, 1),
+    (LAST_ONE, NEVER, ON, ROOM, CART, False, 0, 1),
+    (LAST_ONE, NEVER, ON, REACHED, CART, False, 0, 1),
+    (LAST_ONE, NEVER, OFF, NO_LIMIT, CART, False, 0, 1),
+    (LAST_ONE, NEVER, OFF, ROOM, CART, False, 0, 1),
+    (LAST_ONE, NEVER, OFF, REACHED, CART, False, 0, 1),
 
     (NONE_LEFT, STORE, ON, NO_LIMIT, BKO, True, ANY, ANY),
     (NONE_LEFT, STORE, ON, ROOM, BKO, True, 6, 6),
@@ -81,7 +101,7 @@ def row_id(row) -> str:
 
 def test_the_table_covers_every_combination():
     cases = {(available, policy, store, limit) for available, policy, store, limit, *_ in TABLE}
-    assert len(cases) == len(TABLE) == 3 * 3 * 2 * 3
+    assert len(cases) == len(TABLE) == 4 * 3 * 2 * 3
 
 
 @pytest.mark.parametrize(("available", "policy", "store", "limit", "button", "allowed", "room",
@@ -115,7 +135,7 @@ def test_a_limit_of_zero_allows_no_backorders():
     (BuyButton.BACKORDER, "Backorder", True),
     (BuyButton.OUT_OF_STOCK, "Out Of Stock", False),
 ])
-def test_buttons_carry_the_labels_of_the_design_and_only_out_of_stock_is_disabled(
+def test_buttons_carry_the_labels_shoppers_see_and_only_out_of_stock_is_disabled(
         button, label, enabled):
     assert str(button) == label
     assert button.enabled is enabled

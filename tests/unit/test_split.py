@@ -37,8 +37,17 @@ def test_nothing_on_bko_needs_no_split():
 
 
 def test_bko_is_refused_while_create_backorder_is_off():
-    with pytest.raises(BackordersDisabled, match="Create backorder when backorder items"):
+    with pytest.raises(BackordersDisabled, match="Create backorder when backorder items") as refused:
         plan_split(ORDER, {1: 2}, ZERO, NO_BACKORDERS)
+    assert refused.value.message == ("Turn on 'Create backorder when backorder items' "
+                                     "to put order lines on backorder")
+
+
+def test_a_line_left_out_of_bko_is_a_line_with_zero_bko():
+    """The BKO column left blank for a line means the same as 0: the line stays whole."""
+    assert plan_split(ORDER, {1: 2}, ZERO, SPLIT) == plan_split(ORDER, {1: 2, 2: 0}, ZERO, SPLIT)
+    assert by_id(plan_split(ORDER, {1: 2}, ZERO, SPLIT).parent)[2] == (2, 2)
+    assert plan_split(ORDER, {2: 0}, ZERO, SPLIT) is None
 
 
 @pytest.mark.parametrize("units", [-1, 4, 100])
@@ -88,6 +97,13 @@ def test_everything_on_bko_keeps_an_empty_parent_carrying_the_payment_when_asked
     assert plan.parent == () and plan.parent_total == ZERO
     assert by_id(plan.backorder) == {1: (3, 1), 2: (2, 2)}
     assert (plan.parent_paid, plan.backorder_paid) == (ZERO, Decimal("40.00"))
+
+
+def test_an_empty_parent_keeps_a_payment_of_zero_dollars_and_zero_cents():
+    """Amounts stay in dollars and cents, as the pages and emails print them: 0.00, not 0."""
+    plan = plan_split(ORDER, {1: 3, 2: 2}, Decimal("40.00"), KEEP_PARENT)
+    assert [str(plan.parent_total), str(plan.parent_paid), str(plan.backorder_paid)] == [
+        "0.00", "0.00", "40.00"]
 
 
 def test_everything_on_bko_makes_the_order_itself_the_backorder_otherwise():
