@@ -99,6 +99,10 @@ class PageCache:
         """The keys of the pages kept now, least recently used first."""
         return self._shelf(app).store.keys()
 
+    def kept_pages(self, app: Flask | None = None) -> list[Kept]:
+        """The pages kept now, least recently used first."""
+        return self._shelf(app).store.pages()
+
     def clear(self, app: Flask | None = None) -> None:
         """Drop every kept page: the next view of each renders afresh."""
         self._shelf(app).store.clear()

@@ -96,6 +96,11 @@ class Store:
             for key in list(self._pages):
                 self._drop(key)
 
+    def pages(self) -> list[Kept]:
+        """The pages kept, least recently used first."""
+        with self._lock:
+            return list(self._pages.values())
+
     def keys(self) -> list[Hashable]:
         """The keys kept, least recently used first."""
         with self._lock:

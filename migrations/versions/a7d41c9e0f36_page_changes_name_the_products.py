@@ -1,7 +1,7 @@
 """the page cache learns which products changed, on PostgreSQL and SQLite
 
 Revision ID: a7d41c9e0f36
-Revises: 3c5f0e2a9b41
+Revises: a7d2c4e9f310
 Create Date: 2026-12-03 17:00:00
 
 Each process keeps rendered storefront pages and drops only those showing a product
@@ -23,7 +23,7 @@ store_settings table (batch mode) drops these triggers with it: create them agai
 from alembic import op
 
 revision = 'a7d41c9e0f36'
-down_revision = '3c5f0e2a9b41'
+down_revision = 'a7d2c4e9f310'
 branch_labels = None
 depends_on = None
 
