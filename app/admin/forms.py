@@ -115,6 +115,11 @@ class ProductForm(FlaskForm):
     arrival_date = DateField("Date of arrival", validators=[Optional()])
     backorder_limit = IntegerField("Backorder limit", validators=[
         Optional(), NumberRange(0, MAX_ON_HAND, message=UNITS_RANGE)])
+    # Choices are "no supplier" (0) and the suppliers, set by the view (supplier_choices).
+    supplier_id = SelectField("Supplier", coerce=int, choices=[(0, "None")], default=0)
+    supplier_sku = StringField("Supplier SKU", validators=[Optional(), Length(max=64)])
+    cost_price = MoneyField("Cost price", places=2, validators=[
+        Optional(), NumberRange(0, MAX_PRICE, message=f"Enter a cost from 0 to {MAX_PRICE:,}")])
 
     # The product's on hand as saved, set by the view when editing. A figure above the
     # limit, saved before receipts were held to it, can be kept; a change must be within.
@@ -128,6 +133,10 @@ class ProductForm(FlaskForm):
     def validate_price(self, field):
         if field.data is not None and field.data != field.data.quantize(Decimal("0.01")):
             raise ValidationError("Enter a price in dollars and cents")
+
+    def validate_cost_price(self, field):
+        if field.data is not None and field.data != field.data.quantize(Decimal("0.01")):
+            raise ValidationError("Enter a cost in dollars and cents")
 
 
 class ReceiveStockForm(FlaskForm):

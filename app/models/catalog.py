@@ -1,7 +1,8 @@
 """The catalogue: products and their stock figures."""
 from datetime import date
+from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Enum, Index, String, Text
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.domain.buttons import Policy as BackorderPolicy
@@ -36,6 +37,10 @@ class Product(db.Model):
     )
     arrival_date: Mapped[date | None]
     backorder_limit: Mapped[int | None]
+    # Where the product is bought: purchase orders to this supplier may hold it.
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    supplier_sku: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    cost_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
 
     @property
     def available(self) -> int:

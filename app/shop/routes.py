@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 
 from app.extensions import limiter, page_cache
 from app.services import catalog, notifications, orders_read
-from app.services.promises import placed_promise
+from app.services.promises import line_dates, placed_promise
 from app.services.settings import get_settings
 from app.shop import bp
 from app.shop.forms import AddToCartForm, FindOrderForm
@@ -51,8 +51,9 @@ def order_status(token: str):
     if family is None:
         return render_template("shop/order_not_found.html"), 404
     # Dates only when the shop shows them: off means no page a shopper sees has one.
-    dates = family.arrival_dates if get_settings().show_arrival_date else {}
-    return render_template("shop/order_status.html", family=family, arrival_dates=dates,
+    dates = line_dates(family.orders, family.arrival_dates) \
+        if get_settings().show_arrival_date else {}
+    return render_template("shop/order_status.html", family=family, line_dates=dates,
                            promise=placed_promise(family.orders))
 
 

@@ -1,0 +1,252 @@
+"""Suppliers, purchase orders, receiving against them, and the promise they make shoppers.
+
+Locks, where a use case takes several: products by id (lock_products), then the
+purchase order. A receipt serves waiting orders under the product locks, exactly as
+`Receive stock` does, so it queues behind checkouts and splits of the same products
+and never waits for a PO while holding an order.
+"""
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask import render_template
+from sqlalchemy import func, literal, select, union_all
+from sqlalchemy.orm import selectinload
+
+from app.domain.errors import DomainError
+from app.domain.orders import OPEN_STATUSES
+from app.domain.promise import (EDITABLE_STATUSES, INCOMING_STATUSES, Incoming, Match,
+                                PoStatus, PurchaseOrderRefused, Waiting, check_line_quantity,
+                                check_receipt, match, promised_date, status_after_receipt)
+from app.extensions import db
+from app.models import (Order, OrderLine, OutboxEmail, Product, PurchaseOrder,
+                        PurchaseOrderLine, Supplier, User)
+from app.models.purchasing import po_id
+from app.models.types import utcnow
+from app.services import inventory, transaction
+from app.services.notifications import PENDING
+from app.services.records import claim_submission, lock_products
+
+
+class StalePurchaseOrder(DomainError):
+    field = "form"
+
+    def __init__(self, message: str = "This purchase order changed since you opened it"):
+        super().__init__(message)
+
+
+# Suppliers
+
+@dataclass(frozen=True)
+class SupplierData:
+    name: str
+    email: str
+    lead_time_days: int
+
+
+def suppliers() -> list[Supplier]:
+    return list(db.session.scalars(select(Supplier).order_by(Supplier.name)))
+
+
+def find_supplier(supplier_id: int) -> Supplier | None:
+    return db.session.get(Supplier, supplier_id)
+
+
+def save_supplier(data: SupplierData, supplier_id: int | None = None) -> Supplier:
+    """Add a supplier, or save one; names are unique, so staff can tell them apart."""
+    with transaction():
+        same_name = db.session.scalar(select(Supplier).where(
+            func.lower(Supplier.name) == data.name.lower(), Supplier.id != (supplier_id or 0)))
+        if same_name is not None:
+            raise DomainError(f"There is already a supplier {same_name.name}", field="name")
+        supplier = Supplier() if supplier_id is None else db.session.get(Supplier, supplier_id)
+        if supplier is None:
+            raise DomainError("There is no such supplier", field="name")
+        supplier.name, supplier.email = data.name, data.email
+        supplier.lead_time_days = data.lead_time_days
+        db.session.add(supplier)
+    return supplier
+
+
+# Reading purchase orders
+
+def find_po(reference: str) -> PurchaseOrder | None:
+    """A PO with its supplier and lines, in one query each."""
+    row_id = po_id(reference)
+    if row_id is None:
+        return None
+    return db.session.scalar(select(PurchaseOrder).where(PurchaseOrder.id == row_id)
+                             .options(selectinload(PurchaseOrder.lines),
+                                      selectinload(PurchaseOrder.supplier)))
+
+
+def purchase_orders(status: PoStatus | None, limit: int = 200) -> list[PurchaseOrder]:
+    """The newest POs, of one status or all, with their suppliers and lines."""
+    stmt = select(PurchaseOrder).order_by(PurchaseOrder.id.desc()).limit(limit).options(
+        selectinload(PurchaseOrder.supplier), selectinload(PurchaseOrder.lines))
+    if status is not None:
+        stmt = stmt.where(PurchaseOrder.status == status)
+    return list(db.session.scalars(stmt))
+
+
+def status_counts() -> dict[PoStatus, int]:
+    """POs per status, in one statement."""
+    parts = [select(literal(status.value).label("status"), func.count().label("n"))
+             .where(PurchaseOrder.status == status) for status in PoStatus]
+    counts = dict(db.session.execute(union_all(*parts)).all())
+    return {status: counts.get(status.value, 0) for status in PoStatus}
+
+
+# Changing purchase orders
+
+def create_po(supplier_id: int, expected: date, today: date) -> PurchaseOrder:
+    """A Draft PO to a supplier; its date is today or later."""
+    if expected < today:
+        raise PurchaseOrderRefused("Enter today's date or a later one", field="expected_date")
+    with transaction():
+        supplier = db.session.get(Supplier, supplier_id)
+        if supplier is None:
+            raise PurchaseOrderRefused("Choose a supplier", field="supplier_id")
+        po = PurchaseOrder(supplier=supplier, expected_date=expected, status=PoStatus.DRAFT)
+        db.session.add(po)
+    return po
+
+
+def _locked_po(reference: str, version: int | None) -> PurchaseOrder:
+    """The PO, row-locked, as the form saw it (else StalePurchaseOrder)."""
+    row_id = po_id(reference)
+    po = db.session.scalar(select(PurchaseOrder).where(PurchaseOrder.id == row_id)
+                           .with_for_update().execution_options(populate_existing=True)) \
+        if row_id is not None else None
+    if po is None:
+        raise PurchaseOrderRefused(f"There is no purchase order {reference}", field="form")
+    if version is not None and po.version != version:
+        raise StalePurchaseOrder()
+    return po
+
+
+def add_line(reference: str, version: int, sku: str, quantity: int,
+             unit_cost: Decimal) -> PurchaseOrderLine:
+    """Add a product to a Draft PO; the same product again adds to its line."""
+    with transaction():
+        po = _locked_po(reference, version)
+        if po.status is not PoStatus.DRAFT:
+            raise PurchaseOrderRefused("Lines are added while the purchase order is a Draft",
+                                       field="sku")
+        product = db.session.scalar(select(Product).where(Product.sku == sku))
+        if product is None:
+            raise PurchaseOrderRefused(f"There is no product {sku}", field="sku")
+        if product.supplier_id != po.supplier_id:
+            raise PurchaseOrderRefused(
+                f"{product.sku} is not bought from {po.supplier.name}: set its Supplier on "
+                "its product form first", field="sku")
+        line = next((each for each in po.lines if each.product_id == product.id), None)
+        if line is None:
+            line = PurchaseOrderLine(purchase_order=po, product_id=product.id, sku=product.sku,
+                                     quantity=0, unit_cost=unit_cost)
+        check_line_quantity(product.sku, line.quantity + quantity, 0)
+        line.quantity += quantity
+        line.unit_cost = unit_cost
+        po.version += 1
+        db.session.add(line)
+    return line
+
+
+def save_po(reference: str, version: int, expected: date,
+            quantities: Mapping[int, int]) -> PurchaseOrder:
+    """Save a PO's expected date and line quantities (never below what was received)."""
+    with transaction():
+        po = _locked_po(reference, version)
+        if po.status not in EDITABLE_STATUSES:
+            raise PurchaseOrderRefused(f"A {po.status} purchase order cannot change",
+                                       field="form")
+        for line in po.lines:
+            quantity = quantities.get(line.id, line.quantity)
+            try:
+                check_line_quantity(line.sku, quantity, line.received)
+            except PurchaseOrderRefused as error:
+                raise PurchaseOrderRefused(error.message, field=f"qty_{line.id}") from None
+            line.quantity = quantity
+        po.expected_date = expected
+        po.version += 1
+    return po
+
+
+def mark_ordered(reference: str, version: int) -> PurchaseOrder:
+    """Send a Draft PO: its units are incoming from now, and the supplier gets the lines."""
+    with transaction():
+        po = _locked_po(reference, version)
+        if po.status is not PoStatus.DRAFT:
+            raise PurchaseOrderRefused(f"This purchase order is already {po.status}",
+                                       field="form")
+        if not po.lines:
+            raise PurchaseOrderRefused("Add a line before ordering", field="sku")
+        po.status, po.ordered_at = PoStatus.ORDERED, utcnow()
+        po.version += 1
+        _email_supplier(po)
+    return po
+
+
+def _email_supplier(po: PurchaseOrder) -> None:
+    """The PO for the supplier, to the outbox in this transaction (as shoppers' emails)."""
+    products = {p.id: p for p in db.session.scalars(
+        select(Product).where(Product.id.in_([line.product_id for line in po.lines])))}
+    body = render_template("email/purchase_order.txt", po=po, products=products)
+    db.session.add(OutboxEmail(order_id=None, to=po.supplier.email,
+                               subject=f"Purchase order {po.reference}", body=body))
+    db.session.info[PENDING] = True
+
+
+def cancel_po(reference: str, version: int) -> PurchaseOrder:
+    """Cancel a PO nothing was received on: its units are no longer incoming."""
+    with transaction():
+        po = _locked_po(reference, version)
+        if po.status not in {PoStatus.DRAFT, PoStatus.ORDERED}:
+            raise PurchaseOrderRefused(
+                f"A {po.status} purchase order cannot be cancelled"
+                + (": receive the rest or close it short" if po.status is
+                   PoStatus.PARTLY_RECEIVED else ""), field="form")
+        po.status = PoStatus.CANCELLED
+        po.version += 1
+    return po
+
+
+def receive_po(reference: str, version: int, units: Mapping[int, int], delivery: str,
+               close_short: bool, user: User | None, once: str | None = None) -> list[Order]:
+    """Receive units against a PO's lines: on hand goes up and waiting orders are served
+    first, as `Receive stock` does. The PO becomes Partly received or Received; with
+    `close_short` the units still to come will not come, and it is Received.
+
+    Returns the backorders that the receipt made ready.
+    """
+    with transaction():
+        claim_submission(once)
+        row_id = po_id(reference)
+        product_ids = db.session.scalars(select(PurchaseOrderLine.product_id).where(
+            PurchaseOrderLine.purchase_order_id == row_id)).all() if row_id else []
+        products = lock_products(product_ids)  # products by id, then the PO
+        po = _locked_po(reference, version)
+        if po.status not in INCOMING_STATUSES:
+            raise PurchaseOrderRefused(f"Nothing can be received on a {po.status} purchase order",
+                                       field="form")
+        if not any(units.values()) and not close_short:
+            raise PurchaseOrderRefused("Enter the units received on at least one line",
+                                       field=f"receive_{po.lines[0].id}")
+        ready: list[Order] = []
+        for line in po.lines:
+            received = units.get(line.id, 0)
+            try:
+                check_receipt(line.sku, received, line.outstanding)
+            except PurchaseOrderRefused as error:
+                raise PurchaseOrderRefused(error.message, field=f"receive_{line.id}") from None
+            if received:
+                line.received += received
+                ready += inventory.receive(products[line.product_id], received,
+                                           f"{po.reference} {delivery}".strip(), user)
+            if close_short and line.outstanding:
+                line.closed = True
+        po.status = status_after_receipt((line.quantity, line.received, line.closed)
+                                         for line in po.lines)
+        po.version += 1
+    return ready
