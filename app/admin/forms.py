@@ -5,6 +5,7 @@ from decimal import Decimal
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DecimalField, HiddenField, IntegerField,
                      SelectField, StringField, TextAreaField)
+from wtforms.fields import SelectChoice
 from wtforms.validators import (DataRequired, Email, InputRequired, Length, NumberRange, Optional,
                                 Regexp, ValidationError)
 
@@ -116,7 +117,8 @@ class ProductForm(FlaskForm):
     backorder_limit = IntegerField("Backorder limit", validators=[
         Optional(), NumberRange(0, MAX_ON_HAND, message=UNITS_RANGE)])
     # Choices are "no supplier" (0) and the suppliers, set by the view (supplier_choices).
-    supplier_id = SelectField("Supplier", coerce=int, choices=[(0, "None")], default=0)
+    supplier_id = SelectField("Supplier", coerce=int, choices=[SelectChoice(0, "None")],
+                              default=0)
     supplier_sku = StringField("Supplier SKU", validators=[Optional(), Length(max=64)])
     cost_price = MoneyField("Cost price", places=2, validators=[
         Optional(), NumberRange(0, MAX_PRICE, message=f"Enter a cost from 0 to {MAX_PRICE:,}")])

@@ -2,6 +2,7 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
+from wtforms.fields import SelectChoice
 
 from app.admin import bp
 from app.admin.forms import AdjustStockForm, ProductForm, ReceiveStockForm
@@ -33,7 +34,8 @@ def product_data(form: ProductForm) -> catalog.ProductData:
 
 def supplier_choices(form: ProductForm) -> ProductForm:
     """The Supplier field offers no supplier and every supplier."""
-    form.supplier_id.choices = [(0, "None"), *((s.id, s.name) for s in purchasing.suppliers())]
+    form.supplier_id.choices = [SelectChoice(0, "None"),
+                                *(SelectChoice(s.id, s.name) for s in purchasing.suppliers())]
     return form
 
 

@@ -3,6 +3,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields import SelectChoice
 
 from app.admin import bp
 from app.admin.products import backorder_ready
@@ -69,7 +70,7 @@ def purchase_orders():
 
 
 def _supplier_choices(form: NewPurchaseOrderForm) -> None:
-    form.supplier_id.choices = [(s.id, s.name) for s in purchasing.suppliers()]
+    form.supplier_id.choices = [SelectChoice(s.id, s.name) for s in purchasing.suppliers()]
 
 
 @bp.route("/purchase-orders/new", methods=["GET", "POST"])
