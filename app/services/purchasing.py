@@ -190,10 +190,12 @@ def mark_ordered(reference: str, version: int) -> PurchaseOrder:
 
 def _email_supplier(po: PurchaseOrder) -> None:
     """The PO for the supplier, to the outbox in this transaction (as shoppers' emails)."""
+    supplier, lines = po.supplier, list(po.lines)  # loaded here, not by the template
     products = {p.id: p for p in db.session.scalars(
-        select(Product).where(Product.id.in_([line.product_id for line in po.lines])))}
-    body = render_template("email/purchase_order.txt", po=po, products=products)
-    db.session.add(OutboxEmail(order_id=None, to=po.supplier.email,
+        select(Product).where(Product.id.in_([line.product_id for line in lines])))}
+    body = render_template("email/purchase_order.txt", po=po, supplier=supplier, lines=lines,
+                           products=products)
+    db.session.add(OutboxEmail(order_id=None, to=supplier.email,
                                subject=f"Purchase order {po.reference}", body=body))
     db.session.info[PENDING] = True
 
