@@ -78,17 +78,18 @@ def new_purchase_order():
     """Start a Draft purchase order to a supplier."""
     form = NewPurchaseOrderForm()
     _supplier_choices(form)
+    code = 400 if form.is_submitted() else 200
     if form.validate_on_submit():
         try:
             po = purchasing.create_po(form.supplier_id.data, form.expected_date.data,
                                       date.today())
         except DomainError as error:
             getattr(form, error.field or "supplier_id").errors.append(error.message)
+            code = 409
         else:
             flash(f"{po.reference} created: add its lines", "success")
             return redirect(url_for("admin.purchase_order", reference=po.reference))
-    return render_template("admin/purchase_order_new.html", form=form), \
-        (400 if form.is_submitted() else 200)
+    return render_template("admin/purchase_order_new.html", form=form), code
 
 
 def render_po(po: PurchaseOrder, code: int = 200, *, line_form=None, save_form=None,
