@@ -42,7 +42,8 @@ class SettingsForm(FlaskForm):
 class SalesOrdersForm(SettingsForm):
     sections = {
         "Order Processing Rules": ["create_backorder", "disable_partial_backorder",
-                                   "keep_empty_parent", "auto_release"],
+                                   "keep_empty_parent", "auto_release",
+                                   "ask_delay_confirmation"],
         "Order Numbering": ["order_prefix", "backorder_suffix"],
     }
     create_backorder = BooleanField(
@@ -66,6 +67,12 @@ class SalesOrdersForm(SettingsForm):
                     "moves to New by itself and the shopper is emailed. A backorder that a "
                     "split leaves with all its stock (the shopper asked to wait) is released "
                     "by staff with Mark as New.")
+    ask_delay_confirmation = BooleanField(
+        "Ask shoppers to confirm when a backorder is delayed",
+        description="When a purchase order change moves a waiting order's expected date "
+                    "later, the shopper's email links to their order page, which asks them "
+                    "to keep waiting or cancel the items still waiting. Either way their "
+                    "answer is on the order's timeline.")
     order_prefix = StringField(
         "Order ID prefix",
         description="The letters before each order number: with N, orders are N1001, N1002 "

@@ -25,6 +25,7 @@ SUBJECTS = {
     "backorder_held": "Backorder {reference}: these items will ship later",
     "order_cancelled": "Your order {reference} is cancelled",
     "status_link": "Your link to follow order {reference}",
+    "backorder_delayed": "Order {reference}: your waiting items are delayed",
 }
 MAX_ATTEMPTS = 10
 # A sender's claim on an email lapses after this long (a sender that died mid-send):
@@ -34,7 +35,7 @@ PENDING = "outbox_pending"
 
 
 def queue(order: Order, kind: str, backorder: Order | None = None,
-          arrival_dates: dict[int, date] | None = None) -> None:
+          arrival_dates: dict[int, date] | None = None, **context) -> None:
     """Write the email to the outbox inside the caller's transaction.
 
     `arrival_dates` (product id -> Date of arrival, for those that have one) saves a
@@ -51,7 +52,7 @@ def queue(order: Order, kind: str, backorder: Order | None = None,
     body = render_template(
         f"email/{kind}.txt", order=order, backorder=backorder, line_dates=dates,
         promise=promised,
-        status_url=public_url("shop.order_status", token=order.token))
+        status_url=public_url("shop.order_status", token=order.token), **context)
     db.session.add(OutboxEmail(order=order, to=order.email,
                                subject=SUBJECTS[kind].format(reference=order.reference),
                                body=body))

@@ -1,9 +1,12 @@
 """Suppliers, purchase orders, receiving against them, and the promise they make shoppers.
 
 Locks, where a use case takes several: products by id (lock_products), then the
-purchase order. A receipt serves waiting orders under the product locks, exactly as
-`Receive stock` does, so it queues behind checkouts and splits of the same products
-and never waits for a PO while holding an order.
+purchase order, then orders. A receipt serves waiting orders under the product locks,
+exactly as `Receive stock` does, so it queues behind checkouts and splits of the same
+products; nothing locks an order and then a PO, so the two never wait on each other.
+
+A change that moves a waiting order's promised date later (a later date, fewer units,
+a cancelled PO, a short receipt closed) emails its shopper the old and new dates.
 """
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -16,17 +19,19 @@ from sqlalchemy.orm import selectinload
 
 from app.domain.errors import DomainError
 from app.domain.orders import OPEN_STATUSES
-from app.domain.promise import (EDITABLE_STATUSES, INCOMING_STATUSES, Incoming, Match,
-                                PoStatus, PurchaseOrderRefused, Waiting, check_line_quantity,
-                                check_receipt, match, promised_date, status_after_receipt)
+from app.domain.promise import (EDITABLE_STATUSES, INCOMING_STATUSES, PoStatus,
+                                PurchaseOrderRefused, check_line_quantity, check_receipt,
+                                moved_later, order_date, status_after_receipt)
 from app.extensions import db
 from app.models import (Order, OrderLine, OutboxEmail, Product, PurchaseOrder,
                         PurchaseOrderLine, Supplier, User)
 from app.models.purchasing import po_id
 from app.models.types import utcnow
-from app.services import inventory, transaction
+from app.services import inventory, notifications, transaction
 from app.services.notifications import PENDING
-from app.services.records import claim_submission, lock_products
+from app.services.promises import promises
+from app.services.records import claim_submission, log_event, lock_products
+from app.services.settings import get_settings
 
 
 class StalePurchaseOrder(DomainError):
@@ -161,6 +166,7 @@ def save_po(reference: str, version: int, expected: date,
         if po.status not in EDITABLE_STATUSES:
             raise PurchaseOrderRefused(f"A {po.status} purchase order cannot change",
                                        field="form")
+        watch = _watch_promises(po)
         for line in po.lines:
             quantity = quantities.get(line.id, line.quantity)
             try:
@@ -170,6 +176,7 @@ def save_po(reference: str, version: int, expected: date,
             line.quantity = quantity
         po.expected_date = expected
         po.version += 1
+        watch()
     return po
 
 
@@ -209,8 +216,10 @@ def cancel_po(reference: str, version: int) -> PurchaseOrder:
                 f"A {po.status} purchase order cannot be cancelled"
                 + (": receive the rest or close it short" if po.status is
                    PoStatus.PARTLY_RECEIVED else ""), field="form")
+        watch = _watch_promises(po)
         po.status = PoStatus.CANCELLED
         po.version += 1
+        watch()
     return po
 
 
@@ -235,6 +244,7 @@ def receive_po(reference: str, version: int, units: Mapping[int, int], delivery:
         if not any(units.values()) and not close_short:
             raise PurchaseOrderRefused("Enter the units received on at least one line",
                                        field=f"receive_{po.lines[0].id}")
+        watch = _watch_promises(po) if close_short else (lambda: None)
         ready: list[Order] = []
         for line in po.lines:
             received = units.get(line.id, 0)
@@ -251,4 +261,66 @@ def receive_po(reference: str, version: int, units: Mapping[int, int], delivery:
         po.status = status_after_receipt((line.quantity, line.received, line.closed)
                                          for line in po.lines)
         po.version += 1
+        watch()
     return ready
+
+
+# When a date slips
+
+def _watch_promises(po: PurchaseOrder):
+    """Note the promised dates of the orders waiting for this PO's products; the returned
+    function, called after the change, tells the shoppers whose date moved later.
+
+    A fixed number of statements each side, whatever the number of waiting lines and
+    PO lines; then one email per order that slipped. Nothing when the shop shows no dates.
+    """
+    settings = get_settings()
+    if not settings.show_arrival_date:
+        return lambda: None
+    product_ids = [line.product_id for line in po.lines]
+    order_ids = list(db.session.scalars(
+        select(OrderLine.order_id).join(Order, Order.id == OrderLine.order_id)
+        .where(OrderLine.product_id.in_(product_ids), OrderLine.allocated < OrderLine.quantity,
+               Order.status.in_(OPEN_STATUSES)).distinct()))
+    before = order_dates(order_ids)
+
+    def tell() -> None:
+        db.session.flush()
+        slipped = moved_later(before, order_dates(order_ids))
+        if slipped:
+            _tell_shoppers(slipped, ask=settings.ask_delay_confirmation)
+    return tell
+
+
+def order_dates(order_ids: list[int]) -> dict[int, date | None]:
+    """Each open order's promised date: when its last waiting line is expected (None: to be
+    confirmed). Four statements, whatever the number of orders and lines."""
+    if not order_ids:
+        return {}
+    lines = db.session.execute(
+        select(OrderLine.id, OrderLine.order_id, OrderLine.product_id)
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(OrderLine.order_id.in_(order_ids), OrderLine.allocated < OrderLine.quantity,
+               Order.status.in_(OPEN_STATUSES))).all()
+    by_product = promises({product_id for _, _, product_id in lines})
+    dates: dict[int, list[date | None]] = {}
+    for line_id, order_id, product_id in lines:
+        dates.setdefault(order_id, []).append(by_product[product_id].line_date(line_id))
+    return {order_id: order_date(each) for order_id, each in dates.items()}
+
+
+def _tell_shoppers(slipped: dict[int, tuple[date | None, date | None]], ask: bool) -> None:
+    """Email each shopper whose date moved later, once, with the old and new dates."""
+    orders = db.session.scalars(select(Order).where(Order.id.in_(slipped))
+                                .options(selectinload(Order.lines)).order_by(Order.id))
+    for order in orders:
+        old, new = slipped[order.id]
+        when = f"{new:%d %b %Y}" if new else "a date to be confirmed"
+        message = f"Expected date moved from {old:%d %b %Y} to {when}: shopper emailed"
+        if ask:
+            order.awaiting_answer = True
+            order.version += 1  # a page opened before this shows the order as it was
+            message += " and asked to keep waiting or cancel the waiting items"
+        log_event(order, "delayed", message)
+        notifications.queue(order, "backorder_delayed", old_date=old, new_date=new, ask=ask)
+

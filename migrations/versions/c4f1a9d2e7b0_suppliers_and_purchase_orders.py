@@ -1,4 +1,5 @@
-"""suppliers and purchase orders; a product's supplier, supplier SKU and cost price
+"""suppliers and purchase orders; a product's supplier, supplier SKU and cost price;
+asking shoppers to confirm when a backorder is delayed
 
 Revision ID: c4f1a9d2e7b0
 Revises: a7d2c4e9f310
@@ -70,9 +71,19 @@ def upgrade():
         batch.add_column(sa.Column('cost_price', sa.Numeric(12, 2), nullable=True))
         batch.create_foreign_key('fk_products_supplier_id', 'suppliers', ['supplier_id'], ['id'])
         batch.create_index('ix_products_supplier_id', ['supplier_id'])
+    with op.batch_alter_table('store_settings') as batch:
+        batch.add_column(sa.Column('ask_delay_confirmation', sa.Boolean(), nullable=False,
+                                   server_default=sa.false()))
+    with op.batch_alter_table('orders') as batch:
+        batch.add_column(sa.Column('awaiting_answer', sa.Boolean(), nullable=False,
+                                   server_default=sa.false()))
 
 
 def downgrade():
+    with op.batch_alter_table('orders') as batch:
+        batch.drop_column('awaiting_answer')
+    with op.batch_alter_table('store_settings') as batch:
+        batch.drop_column('ask_delay_confirmation')
     with op.batch_alter_table('products') as batch:
         batch.drop_index('ix_products_supplier_id')
         batch.drop_constraint('fk_products_supplier_id', type_='foreignkey')

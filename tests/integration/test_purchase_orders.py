@@ -156,3 +156,88 @@ def test_a_new_po_may_not_be_expected_in_the_past(tea):
     with pytest.raises(PurchaseOrderRefused, match="Enter today's date or a later one"):
         purchasing.create_po(tea, in_days(-1), TODAY)
     assert changes(before, snapshot()) == {}
+
+
+def delayed_emails() -> list[OutboxEmail]:
+    fresh()
+    return list(db.session.scalars(select(OutboxEmail).where(
+        OutboxEmail.subject.like("%delayed%")).order_by(OutboxEmail.id)))
+
+
+def test_a_later_date_emails_each_shopper_whose_date_moved_once_with_the_old_and_new_dates(tea):
+    first = place({"TEA-1": 2}, "first@example.com").backorder.reference
+    place({"TEA-1": 2}, "second@example.com")
+    early = po(tea, in_days(10), {"TEA-1": 2})
+    po(tea, in_days(12), {"TEA-1": 2})
+    purchasing.save_po(early, version(early), in_days(20), {})
+    emails = delayed_emails()
+    # The first order now waits for PO1002 (12 days), the second for PO1001 (20 days).
+    assert [e.to for e in emails] == ["first@example.com", "second@example.com"]
+    assert f"We expected them {in_days(10):%d %b %Y}; we now expect them {in_days(12):%d %b %Y}" \
+        in emails[0].body
+    assert "keep waiting or cancel" not in emails[0].body
+    assert not order(first).awaiting_answer
+    purchasing.save_po(early, version(early), in_days(5), {})  # earlier: nobody is told
+    assert len(delayed_emails()) == 2
+
+
+@pytest.mark.parametrize("change", ["cancel", "fewer units", "close short"])
+def test_a_cancelled_po_fewer_units_or_a_closed_receipt_is_a_slip_too(tea, change):
+    place({"TEA-1": 2}, "first@example.com")
+    reference = po(tea, in_days(10), {"TEA-1": 4})
+    if change == "cancel":
+        purchasing.cancel_po(reference, version(reference))
+    elif change == "fewer units":
+        purchasing.save_po(reference, version(reference), in_days(10),
+                           {line_ids(reference)["TEA-1"]: 1})
+    else:
+        receive(reference, {"TEA-1": 1}, close_short=True)
+    assert "we now expect them on a date still to be confirmed" in delayed_emails()[0].body
+
+
+def test_no_dates_shown_means_no_delay_emails(tea, shop):
+    shop.settings(show_arrival_date=False)
+    place({"TEA-1": 2})
+    reference = po(tea, in_days(10), {"TEA-1": 2})
+    purchasing.save_po(reference, version(reference), in_days(20), {})
+    assert delayed_emails() == []
+
+
+@pytest.mark.parametrize("keep", [True, False], ids=["keep waiting", "cancel waiting items"])
+def test_asked_shoppers_keep_waiting_or_cancel_only_the_waiting_units(tea, shop, keep):
+    from app.domain.orders import OrderStatus
+    from app.services.orders import answer_delay
+    from app.services.inventory import receive_stock
+    shop.settings(ask_delay_confirmation=True, create_backorder=False)
+    receive_stock("TEA-1", 1, "DEL-0", None)
+    waiting = place({"TEA-1": 3}).order.reference  # 1 allocated, 2 waiting, no split
+    reference = po(tea, in_days(10), {"TEA-1": 2})
+    purchasing.save_po(reference, version(reference), in_days(20), {})
+    assert "keep waiting or cancel the items still waiting" in delayed_emails()[0].body
+    assert order(waiting).awaiting_answer
+    answer_delay(order(waiting).id, keep_waiting=keep)
+    found = order(waiting)
+    assert not found.awaiting_answer
+    assert lines(waiting) == ([("TEA-1", 3, 1)] if keep else [("TEA-1", 1, 1)])
+    assert found.status is OrderStatus.NEW
+    assert found.total == (Decimal("30.00") if keep else Decimal("10.00"))
+    assert figures("TEA-1") == ((1, 1, 2) if keep else (1, 1, 0))
+    messages = [e.message for e in found.events if e.kind == "answer"]
+    assert messages == ["Shopper chose to keep waiting" if keep
+                        else "Shopper chose to cancel the waiting items"]
+    with pytest.raises(DomainError, match="This order is not waiting for your answer"):
+        answer_delay(found.id, keep_waiting=True)
+    assert_stock_invariants()
+
+
+def test_a_backorder_of_waiting_units_only_is_cancelled_when_the_shopper_will_not_wait(tea, shop):
+    from app.domain.orders import OrderStatus
+    from app.services.orders import answer_delay
+    shop.settings(ask_delay_confirmation=True)
+    backorder = place({"TEA-1": 2}).backorder.reference
+    reference = po(tea, in_days(10), {"TEA-1": 2})
+    purchasing.cancel_po(reference, version(reference))
+    answer_delay(order(backorder).id, keep_waiting=False)
+    assert order(backorder).status is OrderStatus.CANCELLED
+    assert figures("TEA-1") == (0, 0, 0)
+    assert_stock_invariants()
