@@ -95,8 +95,8 @@ class WebStoreForm(SettingsForm):
     show_arrival_date = BooleanField(
         "Show expected arrival date",
         description="The Backorder button, the cart, the order status page and the emails "
-                    "say when an item is expected, from the product's Date of arrival. When "
-                    "off, shoppers see no dates.")
+                    "say when an item is expected: from the purchase orders on their way, "
+                    "else the product's Date of arrival. When off, shoppers see no dates.")
 
 
 SETTINGS_TABS = {
