@@ -224,3 +224,14 @@ def test_unknown_purchase_orders_and_suppliers_are_not_found(staff_client):
 def test_purchase_order_pages_need_sign_in(client):
     assert client.get("/admin/purchase-orders").status_code == 302
     assert client.get("/admin/suppliers").status_code == 302
+
+
+def test_the_backorder_report_shows_incoming_and_uncovered_units_on_screen_and_in_csv(
+        staff_client, shop, tea):
+    make_po(shop, tea, {"TEA-1": 1})
+    make_po(shop, tea, {"TEA-1": 5}, ordered=False)  # a Draft is not on its way
+    rows = Page(staff_client.get("/admin/reports/backorders")).table_rows("waiting")
+    assert rows[0][0] == "TEA-1" and rows[0][-2:] == ["1", "1"]
+    csv = staff_client.get("/admin/reports/backorders?format=csv").get_data(as_text=True)
+    header, row = csv.splitlines()[:2]
+    assert header.endswith("Incoming,Uncovered") and row.endswith(",1,1")
