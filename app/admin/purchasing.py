@@ -7,11 +7,12 @@ from wtforms.fields import SelectChoice
 
 from app.admin import bp
 from app.admin.products import backorder_ready
-from app.admin.purchasing_forms import (AddLineForm, CancelForm, NewPurchaseOrderForm,
+from app.admin.purchasing_forms import (AddLineForm, CancelForm, DraftForm, NewPurchaseOrderForm,
                                         OrderedForm, SupplierForm, po_form, receive_form)
 from app.domain.errors import AlreadySubmitted, DomainError
 from app.domain.promise import EDITABLE_STATUSES, INCOMING_STATUSES, PoStatus
 from app.models import PurchaseOrder
+from app.models.types import utcnow
 from app.services import purchasing
 
 
@@ -67,6 +68,35 @@ def purchase_orders():
     return render_template("admin/purchase_orders.html", status=status,
                            pos=purchasing.purchase_orders(PoStatus(status) if status else None),
                            counts=purchasing.status_counts())
+
+
+@bp.get("/purchase-orders/coverage")
+def coverage():
+    """Per product: units waiting, incoming and uncovered, the oldest wait."""
+    rows = purchasing.coverage()
+    return render_template("admin/coverage.html", now=utcnow(), form=DraftForm(),
+                           rows=[row for row in rows if row.supplier is not None],
+                           no_supplier=[row for row in rows if row.supplier is None])
+
+
+@bp.post("/purchase-orders/coverage")
+def draft_purchase_orders():
+    """`Draft purchase orders`: one Draft per supplier for the uncovered units."""
+    form = DraftForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        drafted = purchasing.draft_purchase_orders(date.today(), once=form.once.data)
+    except AlreadySubmitted:
+        flash("Those purchase orders were already drafted", "info")
+        return redirect(url_for("admin.purchase_orders", status="Draft"))
+    if not drafted:
+        flash("Every waiting unit of a product with a supplier is covered: nothing to draft",
+              "info")
+        return redirect(url_for("admin.coverage"))
+    flash("Drafted " + ", ".join(f"{po.reference} to {po.supplier.name}" for po in drafted)
+          + ": check them and mark them as ordered", "success")
+    return redirect(url_for("admin.purchase_orders", status="Draft"))
 
 
 def _supplier_choices(form: NewPurchaseOrderForm) -> None:

@@ -114,3 +114,10 @@ class CancelForm(VersionedForm):
 class OrderedForm(VersionedForm):
     version = HiddenField(id="ordered-version", validators=[InputRequired(),
                                                             Regexp(r"^\d{1,9}$")])
+
+
+class DraftForm(FlaskForm):
+    """`Draft purchase orders` on the coverage page; a double click drafts once."""
+
+    once = once_field("draft-once")
+

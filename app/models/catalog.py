@@ -3,7 +3,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Numeric, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.buttons import Policy as BackorderPolicy
 from app.domain.buttons import StockView
@@ -41,6 +41,8 @@ class Product(db.Model):
     supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"), index=True)
     supplier_sku: Mapped[str] = mapped_column(String(64), default="", server_default="")
     cost_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+
+    supplier: Mapped["Supplier | None"] = relationship()  # noqa: F821
 
     @property
     def available(self) -> int:

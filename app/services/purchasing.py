@@ -10,7 +10,7 @@ a cancelled PO, a short receipt closed) emails its shopper the old and new dates
 """
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from flask import render_template
@@ -30,6 +30,7 @@ from app.models.types import utcnow
 from app.services import inventory, notifications, transaction
 from app.services.notifications import PENDING
 from app.services.promises import promises
+from app.services.reports import BackorderRow, backorder_report
 from app.services.records import claim_submission, log_event, lock_products
 from app.services.settings import get_settings
 
@@ -263,6 +264,50 @@ def receive_po(reference: str, version: int, units: Mapping[int, int], delivery:
         po.version += 1
         watch()
     return ready
+
+
+# Coverage: what waits, what is on its way, and what nobody has ordered yet
+
+@dataclass(frozen=True)
+class CoverageRow:
+    report: BackorderRow  # units waiting, oldest wait, incoming, uncovered
+    product_id: int
+    supplier: Supplier | None
+    cost_price: Decimal | None
+
+
+def coverage() -> list[CoverageRow]:
+    """Per product with units waiting: waiting, incoming and uncovered units, the oldest
+    wait and its supplier. Three statements, whatever the number of products."""
+    rows = backorder_report("oldest")
+    products = {p.sku: p for p in db.session.scalars(
+        select(Product).where(Product.sku.in_([row.sku for row in rows]))
+        .options(selectinload(Product.supplier)))} if rows else {}
+    return [CoverageRow(row, products[row.sku].id, products[row.sku].supplier,
+                        products[row.sku].cost_price) for row in rows]
+
+
+def draft_purchase_orders(today: date, once: str | None = None) -> list[PurchaseOrder]:
+    """One Draft PO per supplier for the uncovered units of its products, expected after
+    the supplier's lead time, at each product's cost price (0 when not set)."""
+    with transaction():
+        claim_submission(once)
+        by_supplier: dict[int, list[CoverageRow]] = {}
+        for row in coverage():
+            if row.supplier is not None and row.report.uncovered:
+                by_supplier.setdefault(row.supplier.id, []).append(row)
+        drafted = []
+        for rows in by_supplier.values():
+            supplier = rows[0].supplier
+            po = PurchaseOrder(supplier=supplier, status=PoStatus.DRAFT,
+                               expected_date=today + timedelta(days=supplier.lead_time_days))
+            for row in rows:
+                po.lines.append(PurchaseOrderLine(
+                    product_id=row.product_id, sku=row.report.sku, quantity=row.report.uncovered,
+                    unit_cost=row.cost_price or Decimal("0.00")))
+            db.session.add(po)
+            drafted.append(po)
+    return drafted
 
 
 # When a date slips

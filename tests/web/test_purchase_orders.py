@@ -235,3 +235,34 @@ def test_the_backorder_report_shows_incoming_and_uncovered_units_on_screen_and_i
     csv = staff_client.get("/admin/reports/backorders?format=csv").get_data(as_text=True)
     header, row = csv.splitlines()[:2]
     assert header.endswith("Incoming,Uncovered") and row.endswith(",1,1")
+
+
+def test_coverage_drafts_one_po_per_supplier_for_the_uncovered_units(staff_client, shop, tea,
+                                                                    count_queries):
+    shop.product("LOOSE-1", policy=Policy.ALWAYS)  # no supplier: listed apart
+    shop.order({"LOOSE-1": 1})
+    make_po(shop, tea, {"TEA-1": 1})  # covers 1 of TEA-1's 2 waiting units
+    page = Page(staff_client.get("/admin/purchase-orders/coverage"))
+    assert page.table_rows("Waiting, incoming")[0][:6] == ["TEA-1", "Product TEA-1", "Tea Co",
+                                                          "2", "1", "1"]
+    assert page.table_rows("no supplier")[0][0] == "LOOSE-1"
+    with count_queries() as counter:
+        staff_client.get("/admin/purchase-orders/coverage")
+    few = counter.count
+    for n in range(20):
+        shop.read(lambda n=n: po_support.bought_product(f"T-{n}", tea))
+        shop.order({f"T-{n}": 1}, email=f"s{n}@example.com")
+    with count_queries() as counter:
+        staff_client.get("/admin/purchase-orders/coverage")
+    assert counter.count == few
+
+    data = page.form_data("Draft purchase orders")
+    response = staff_client.post("/admin/purchase-orders/coverage", data=data)
+    assert response.status_code == 302
+    drafts = shop.read(lambda: [(po.reference, po.status.value, po.supplier.name,
+                                 sorted((line.sku, line.quantity) for line in po.lines))
+                                for po in po_support.purchasing.purchase_orders(None)])
+    assert drafts[0][:3] == ("PO1002", "Draft", "Tea Co")
+    assert ("TEA-1", 1) in drafts[0][3] and len(drafts[0][3]) == 21
+    staff_client.post("/admin/purchase-orders/coverage", data=data)  # a double click
+    assert len(shop.read(lambda: po_support.purchasing.purchase_orders(None))) == 2
