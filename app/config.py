@@ -62,7 +62,7 @@ class Config:
     # How many proxies in front of the app set X-Forwarded-For (0: none).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     CATALOGUE_PAGE_SIZE = 24
-    # Rendered catalogue and product pages kept per process (app/page_cache.py); 0: off.
+    # Rendered catalogue and product pages kept per process (app/page_cache/); 0: off.
     PAGE_CACHE_SIZE = int(os.environ.get("PAGE_CACHE_SIZE", "4096"))
     ADMIN_PAGE_SIZE = 50
 
