@@ -2,7 +2,7 @@
 asking shoppers to confirm when a backorder is delayed
 
 Revision ID: c4f1a9d2e7b0
-Revises: a7d2c4e9f310
+Revises: a7d41c9e0f36
 Create Date: 2026-12-03 18:00:00
 
 Purchase orders are numbered from their id (PO1001 is id 1), so no counter row is
@@ -13,11 +13,35 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = 'c4f1a9d2e7b0'
-down_revision = 'a7d2c4e9f310'
+down_revision = 'a7d41c9e0f36'
 branch_labels = None
 depends_on = None
 
 PO_STATUSES = ("Draft", "Ordered", "Partly received", "Received", "Cancelled")
+
+# SQLite copies the products table to add its foreign key (batch mode), which drops the
+# page cache's triggers on it (a7d41c9e0f36): they are made again, as they were there.
+SQLITE_TRIGGERS = {
+    "products_inserted": "AFTER INSERT ON products BEGIN "
+        "INSERT INTO page_changes (product_id, listed) VALUES (NEW.id, 1); END",
+    "products_updated": "AFTER UPDATE ON products BEGIN "
+        "INSERT INTO page_changes (product_id, listed) "
+        "VALUES (NEW.id, OLD.id IS NOT NEW.id OR OLD.name IS NOT NEW.name); END",
+    "products_deleted": "AFTER DELETE ON products BEGIN "
+        "INSERT INTO page_changes (product_id, listed) VALUES (OLD.id, 1); END",
+    "store_settings_inserted": "AFTER INSERT ON store_settings BEGIN "
+        "INSERT INTO page_changes (product_id, listed) VALUES (NULL, 1); END",
+    "store_settings_updated": "AFTER UPDATE ON store_settings BEGIN "
+        "INSERT INTO page_changes (product_id, listed) VALUES (NULL, 1); END",
+    "store_settings_deleted": "AFTER DELETE ON store_settings BEGIN "
+        "INSERT INTO page_changes (product_id, listed) VALUES (NULL, 1); END",
+}
+
+
+def _page_cache_triggers_again():
+    if op.get_bind().dialect.name == "sqlite":
+        for name, body in SQLITE_TRIGGERS.items():
+            op.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
 
 
 def upgrade():
@@ -77,6 +101,7 @@ def upgrade():
     with op.batch_alter_table('orders') as batch:
         batch.add_column(sa.Column('awaiting_answer', sa.Boolean(), nullable=False,
                                    server_default=sa.false()))
+    _page_cache_triggers_again()
 
 
 def downgrade():
@@ -97,3 +122,4 @@ def downgrade():
     op.drop_index('ix_purchase_orders_supplier_id', 'purchase_orders')
     op.drop_table('purchase_orders')
     op.drop_table('suppliers')
+    _page_cache_triggers_again()
