@@ -84,11 +84,13 @@ class MailSender:
             finally:
                 db.session.remove()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 120) -> bool:
+        """Stop the thread; True once it has ended (it first finishes the email it sends)."""
         self.stopped.set()
         self.wakeup.set()
         if self.thread is not None:
-            self.thread.join(timeout=15)
+            self.thread.join(timeout=timeout)
+        return not self.running()
 
 
 def sender(app: Flask | None = None) -> MailSender:

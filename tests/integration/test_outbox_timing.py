@@ -47,7 +47,8 @@ def sender(app, monkeypatch):
     started: list[mail_sender.MailSender] = []
     yield starting
     for running in started:
-        running.stop()
+        # Ended for good: a sender still running would send the next test's emails.
+        assert running.stop(), "the mail sender did not stop"
 
 
 class Wakes:

@@ -103,7 +103,8 @@ def production(monkeypatch, app):
         return made[-1]
     yield make
     for instance in made:
-        mail_sender.sender(instance).stop()  # a request started its thread: stop it
+        # A request started its thread: it must end before the next test fills the outbox.
+        assert mail_sender.sender(instance).stop(), "the mail sender did not stop"
         with instance.app_context():
             db.engine.dispose()
 
