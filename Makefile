@@ -52,7 +52,8 @@ bench: $(VENV)/.installed-dev
 # The key pages at desktop and phone width, taken by the browser journey: see README.md.
 screenshots: $(VENV)/.installed-dev
 	@$(PREFLIGHT) chromium
-	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/browser/test_journeys.py
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/browser/test_journeys.py \
+		tests/browser/test_browser_purchase_orders.py
 
 # Mutation testing of the pure rules: mutmut changes app/domain (every module in it) one
 # small change at a time and runs tests/unit against each change; every change should

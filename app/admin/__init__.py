@@ -26,4 +26,4 @@ def admin_required(view):
     return wrapped
 
 
-from app.admin import home, orders, products, reports, settings  # noqa: E402,F401
+from app.admin import home, orders, products, purchasing, reports, settings  # noqa: E402,F401

@@ -5,6 +5,7 @@ from decimal import Decimal
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DecimalField, HiddenField, IntegerField,
                      SelectField, StringField, TextAreaField)
+from wtforms.fields import SelectChoice
 from wtforms.validators import (DataRequired, Email, InputRequired, Length, NumberRange, Optional,
                                 Regexp, ValidationError)
 
@@ -41,7 +42,8 @@ class SettingsForm(FlaskForm):
 class SalesOrdersForm(SettingsForm):
     sections = {
         "Order Processing Rules": ["create_backorder", "disable_partial_backorder",
-                                   "keep_empty_parent", "auto_release"],
+                                   "keep_empty_parent", "auto_release",
+                                   "ask_delay_confirmation"],
         "Order Numbering": ["order_prefix", "backorder_suffix"],
     }
     create_backorder = BooleanField(
@@ -65,6 +67,12 @@ class SalesOrdersForm(SettingsForm):
                     "moves to New by itself and the shopper is emailed. A backorder that a "
                     "split leaves with all its stock (the shopper asked to wait) is released "
                     "by staff with Mark as New.")
+    ask_delay_confirmation = BooleanField(
+        "Ask shoppers to confirm when a backorder is delayed",
+        description="When a purchase order change moves a waiting order's expected date "
+                    "later, the shopper's email links to their order page, which asks them "
+                    "to keep waiting or cancel the items still waiting. Either way their "
+                    "answer is on the order's timeline.")
     order_prefix = StringField(
         "Order ID prefix",
         description="The letters before each order number: with N, orders are N1001, N1002 "
@@ -87,8 +95,8 @@ class WebStoreForm(SettingsForm):
     show_arrival_date = BooleanField(
         "Show expected arrival date",
         description="The Backorder button, the cart, the order status page and the emails "
-                    "say when an item is expected, from the product's Date of arrival. When "
-                    "off, shoppers see no dates.")
+                    "say when an item is expected: from the purchase orders on their way, "
+                    "else the product's Date of arrival. When off, shoppers see no dates.")
 
 
 SETTINGS_TABS = {
@@ -115,6 +123,12 @@ class ProductForm(FlaskForm):
     arrival_date = DateField("Date of arrival", validators=[Optional()])
     backorder_limit = IntegerField("Backorder limit", validators=[
         Optional(), NumberRange(0, MAX_ON_HAND, message=UNITS_RANGE)])
+    # Choices are "no supplier" (0) and the suppliers, set by the view (supplier_choices).
+    supplier_id = SelectField("Supplier", coerce=int, choices=[SelectChoice(0, "None")],
+                              default=0)
+    supplier_sku = StringField("Supplier SKU", validators=[Optional(), Length(max=64)])
+    cost_price = MoneyField("Cost price", places=2, validators=[
+        Optional(), NumberRange(0, MAX_PRICE, message=f"Enter a cost from 0 to {MAX_PRICE:,}")])
 
     # The product's on hand as saved, set by the view when editing. A figure above the
     # limit, saved before receipts were held to it, can be kept; a change must be within.
@@ -128,6 +142,10 @@ class ProductForm(FlaskForm):
     def validate_price(self, field):
         if field.data is not None and field.data != field.data.quantize(Decimal("0.01")):
             raise ValidationError("Enter a price in dollars and cents")
+
+    def validate_cost_price(self, field):
+        if field.data is not None and field.data != field.data.quantize(Decimal("0.01")):
+            raise ValidationError("Enter a cost in dollars and cents")
 
 
 class ReceiveStockForm(FlaskForm):

@@ -13,6 +13,7 @@ from app.domain.orders import (NOTHING_TO_SHIP, SPLITTABLE_STATUSES, OrderStatus
                                fill_bko_with_unallocated, statuses_to_offer)
 from app.models import Order
 from app.services import orders, orders_read
+from app.services.promises import line_dates
 from app.services.settings import get_settings
 from app.spreadsheet import csv_rows
 
@@ -33,9 +34,11 @@ def _status_filter() -> tuple[OrderStatus | None, str]:
 def orders_list():
     """Orders, newest first: filter by status, search by order id, customer, email or SKU."""
     status, query = _status_filter()
+    awaiting = request.args.get("awaiting") == "answer"
     page = orders_read.orders_page(request.args.get("page", 1, type=int),
-                                   current_app.config["ADMIN_PAGE_SIZE"], status, query)
-    return render_template("admin/orders.html", page=page,
+                                   current_app.config["ADMIN_PAGE_SIZE"], status, query,
+                                   awaiting_answer=awaiting)
+    return render_template("admin/orders.html", page=page, awaiting=awaiting,
                            status=status.value if status else None, query=query,
                            counts=orders_read.status_counts())
 
@@ -69,7 +72,7 @@ def render_order(order: Order, form=None, payment_form=None, customer_form=None,
             version=order.version, customer_name=order.customer_name, email=order.email,
             address=order.address, formdata=None),
         version_form=VersionForm(version=order.version, formdata=None),
-        editable=editable,
+        editable=editable, promised=line_dates([order]),
         bko_refusal=refusal, setting_refusal=isinstance(refusal, BackordersDisabled),
         offers_dispatch=offers_dispatch, stale=stale,
         status_hint=PICK_NEEDS_STOCK if OrderStatus.PICK in statuses

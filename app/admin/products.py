@@ -2,6 +2,7 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
+from wtforms.fields import SelectChoice
 
 from app.admin import bp
 from app.admin.forms import AdjustStockForm, ProductForm, ReceiveStockForm
@@ -9,7 +10,7 @@ from app.domain.buttons import Policy
 from app.domain.errors import AlreadySubmitted, DomainError
 from app.domain.orders import OrderStatus
 from app.models import Order, Product
-from app.services import catalog, inventory
+from app.services import catalog, inventory, purchasing
 
 
 @bp.get("/products")
@@ -26,7 +27,16 @@ def product_data(form: ProductForm) -> catalog.ProductData:
         sku=form.sku.data.strip(), name=form.name.data.strip(),
         description=(form.description.data or "").strip(), price=form.price.data,
         on_hand=form.on_hand.data, backorder_policy=Policy(form.backorder_policy.data),
-        arrival_date=form.arrival_date.data, backorder_limit=form.backorder_limit.data)
+        arrival_date=form.arrival_date.data, backorder_limit=form.backorder_limit.data,
+        supplier_id=form.supplier_id.data or None,
+        supplier_sku=(form.supplier_sku.data or "").strip(), cost_price=form.cost_price.data)
+
+
+def supplier_choices(form: ProductForm) -> ProductForm:
+    """The Supplier field offers no supplier and every supplier."""
+    form.supplier_id.choices = [SelectChoice(0, "None"),
+                                *(SelectChoice(s.id, s.name) for s in purchasing.suppliers())]
+    return form
 
 
 def backorder_ready(order: Order) -> Markup:
@@ -41,7 +51,7 @@ def backorder_ready(order: Order) -> Markup:
 @bp.route("/products/new", methods=["GET", "POST"])
 def new_product():
     """Add a product."""
-    form = ProductForm()
+    form = supplier_choices(ProductForm())
     if form.validate_on_submit():
         try:
             product = catalog.create_product(product_data(form), current_user)
@@ -59,6 +69,8 @@ def render_product(product: Product, form=None, receive_form=None, adjust_form=N
     if form is None:
         form = ProductForm(obj=product, formdata=None)
         form.backorder_policy.data = product.backorder_policy.value
+        form.supplier_id.data = product.supplier_id or 0
+    supplier_choices(form)
     return render_template(
         "admin/product_form.html", product=product, form=form,
         receive_form=receive_form or ReceiveStockForm(formdata=None),
@@ -76,7 +88,7 @@ def product(sku: str):
 def save_product(sku: str):
     """Save the product form."""
     product = catalog.find_product(sku) or abort(404)
-    form = ProductForm()
+    form = supplier_choices(ProductForm())
     form.saved_on_hand = product.on_hand
     if form.validate_on_submit():
         try:

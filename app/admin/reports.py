@@ -10,7 +10,7 @@ from app.services import reports
 from app.spreadsheet import safe_cell
 
 CSV_HEADER = ["SKU", "Name", "Units waiting", "Orders", "Oldest waiting (days)", "Value",
-              "Date of arrival"]
+              "Date of arrival", "Incoming", "Uncovered"]
 
 
 @bp.get("/reports/backorders")
@@ -26,7 +26,8 @@ def backorder_report():
         for row in rows:
             writer.writerow([safe_cell(row.sku), safe_cell(row.name), row.units_waiting,
                              row.orders, row.age_days(now), row.value,
-                             row.arrival_date.isoformat() if row.arrival_date else ""])
+                             row.arrival_date.isoformat() if row.arrival_date else "",
+                             row.incoming, row.uncovered])
         return Response(out.getvalue(), mimetype="text/csv", headers={
             "Content-Disposition": "attachment; filename=backorders.csv"})
     return render_template("admin/backorder_report.html", rows=rows, now=now, sort=sort,

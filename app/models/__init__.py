@@ -2,6 +2,7 @@
 from app.models.catalog import BackorderPolicy, Product
 from app.models.orders import Order, OrderEvent, OrderLine, OrderNumber, OrderStatus, Payment
 from app.models.outbox import OutboxEmail
+from app.models.purchasing import PurchaseOrder, PurchaseOrderLine, Supplier
 from app.models.settings import SettingChange, StoreSettings
 from app.models.stock import StockMovement
 from app.models.submissions import Submission
@@ -10,5 +11,6 @@ from app.models.users import Role, User
 __all__ = [
     "BackorderPolicy", "Product", "Order", "OrderEvent", "OrderLine", "OrderNumber",
     "OrderStatus", "Payment", "OutboxEmail", "SettingChange", "StoreSettings",
-    "StockMovement", "Submission", "Role", "User",
+    "StockMovement", "Submission", "Role", "User", "PurchaseOrder", "PurchaseOrderLine",
+    "Supplier",
 ]

@@ -1,8 +1,9 @@
 """The catalogue: products and their stock figures."""
 from datetime import date
+from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Enum, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.buttons import Policy as BackorderPolicy
 from app.domain.buttons import StockView
@@ -36,6 +37,12 @@ class Product(db.Model):
     )
     arrival_date: Mapped[date | None]
     backorder_limit: Mapped[int | None]
+    # Where the product is bought: purchase orders to this supplier may hold it.
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    supplier_sku: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    cost_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+
+    supplier: Mapped["Supplier | None"] = relationship()  # noqa: F821
 
     @property
     def available(self) -> int:

@@ -92,6 +92,8 @@ class Order(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     placed_at: Mapped[Timestamp] = mapped_column(index=True)
+    # Its promised date moved later and the shopper was asked: keep waiting, or cancel?
+    awaiting_answer: Mapped[bool] = mapped_column(default=False)
 
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", order_by="OrderLine.id", cascade="all, delete-orphan")

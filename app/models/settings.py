@@ -21,6 +21,7 @@ class StoreSettings(db.Model):
     backorder_suffix: Mapped[bool] = mapped_column(default=False)
     out_of_stock_checkout: Mapped[bool] = mapped_column(default=False)
     show_arrival_date: Mapped[bool] = mapped_column(default=False)
+    ask_delay_confirmation: Mapped[bool] = mapped_column(default=False)
 
     def __repr__(self) -> str:
         return f"<StoreSettings {self.id}>"

@@ -36,6 +36,10 @@ class ProductData:
     backorder_policy: Policy
     arrival_date: date | None
     backorder_limit: int | None
+    # Where the product is bought (purchase orders to that supplier may hold it).
+    supplier_id: int | None = None
+    supplier_sku: str = ""
+    cost_price: Decimal | None = None
 
 
 def catalogue_page(size: int, *, after: int | None = None, before: int | None = None) -> Window:
@@ -81,7 +85,9 @@ def create_product(data: ProductData, user: User | None) -> Product:
         product = Product(sku=data.sku, name=data.name, description=data.description,
                           price=data.price, on_hand=data.on_hand, committed=0, waiting=0,
                           backorder_policy=data.backorder_policy,
-                          arrival_date=data.arrival_date, backorder_limit=data.backorder_limit)
+                          arrival_date=data.arrival_date, backorder_limit=data.backorder_limit,
+                          supplier_id=data.supplier_id, supplier_sku=data.supplier_sku,
+                          cost_price=data.cost_price)
         db.session.add(product)
         db.session.flush()
         ledger.record(product.id, "opening stock", on_hand=data.on_hand,
@@ -108,6 +114,8 @@ def update_product(sku: str, data: ProductData, user: User | None) -> SavedProdu
         product.sku, product.name, product.description = data.sku, data.name, data.description
         product.price, product.backorder_policy = data.price, data.backorder_policy
         product.arrival_date, product.backorder_limit = data.arrival_date, data.backorder_limit
+        product.supplier_id, product.supplier_sku = data.supplier_id, data.supplier_sku
+        product.cost_price = data.cost_price
         ready = []
         if data.on_hand != product.on_hand:
             ready = adjust(product, data.on_hand - product.on_hand, "set in the product form",

@@ -9,10 +9,10 @@ from flask import current_app, render_template
 from sqlalchemy import or_, select, update
 
 from app.extensions import db
-from app.models import Order, OrderEvent, OutboxEmail, Product
+from app.models import Order, OrderEvent, OutboxEmail
 from app.models.types import utcnow
 from app.services import transaction
-from app.services.promises import placed_promise
+from app.services.promises import line_dates, placed_promise
 from app.services.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,7 @@ SUBJECTS = {
     "backorder_held": "Backorder {reference}: these items will ship later",
     "order_cancelled": "Your order {reference} is cancelled",
     "status_link": "Your link to follow order {reference}",
+    "backorder_delayed": "Order {reference}: your waiting items are delayed",
 }
 MAX_ATTEMPTS = 10
 # A sender's claim on an email lapses after this long (a sender that died mid-send):
@@ -34,28 +35,24 @@ PENDING = "outbox_pending"
 
 
 def queue(order: Order, kind: str, backorder: Order | None = None,
-          arrival_dates: dict[int, date] | None = None) -> None:
+          arrival_dates: dict[int, date] | None = None, **context) -> None:
     """Write the email to the outbox inside the caller's transaction.
 
-    `arrival_dates` (product id -> date) saves a query when the caller has them.
+    `arrival_dates` (product id -> Date of arrival, for those that have one) saves a
+    query when the caller has them. Each waiting line says its promised date
+    (app/services/promises.py line_dates) when the shop shows dates.
     """
     db.session.flush()  # a new order gets its token, for the status link, when flushed
     # Loaded here, not by the template.
     orders = [order] if backorder is None or backorder.id == order.id else [order, backorder]
     lines = [line for each in orders for line in each.lines]
     promised = placed_promise(orders)
-    if not get_settings().show_arrival_date:  # the shop promises no dates: none in emails
-        arrival_dates = {}
-    elif arrival_dates is None:
-        waiting = {line.product_id for line in lines if line.unallocated}
-        arrival_dates = dict(db.session.execute(
-            select(Product.id, Product.arrival_date)
-            .where(Product.id.in_(waiting), Product.arrival_date.is_not(None))).all()) \
-            if waiting else {}
+    # The shop promises no dates: none in emails.
+    dates = line_dates(orders, arrival_dates) if get_settings().show_arrival_date else {}
     body = render_template(
-        f"email/{kind}.txt", order=order, backorder=backorder, arrival_dates=arrival_dates,
+        f"email/{kind}.txt", order=order, backorder=backorder, line_dates=dates,
         promise=promised,
-        status_url=public_url("shop.order_status", token=order.token))
+        status_url=public_url("shop.order_status", token=order.token), **context)
     db.session.add(OutboxEmail(order=order, to=order.email,
                                subject=SUBJECTS[kind].format(reference=order.reference),
                                body=body))

@@ -211,3 +211,24 @@ def _change_quantities(order: Order, quantities: Mapping[int, int], user: User |
     db.session.flush()
     for product in products.values():
         serve_arrivals(product, f"released by {order.reference}", user)
+
+
+def answer_delay(order_id: int, keep_waiting: bool) -> None:
+    """The shopper's answer when asked about a delay: keep waiting, or take the units still
+    waiting off the order (an order of waiting units only is cancelled). On the timeline."""
+    with transaction():
+        order = db.session.get(Order, order_id)
+        if order is None or not order.awaiting_answer:
+            raise OrderNotEditable("This order is not waiting for your answer")
+        order = claim(order.id, order.version)
+        order.awaiting_answer = False
+        if keep_waiting:
+            log_event(order, "answer", "Shopper chose to keep waiting")
+            return
+        log_event(order, "answer", "Shopper chose to cancel the waiting items")
+        if all(line.allocated == 0 for line in order.lines):
+            _move(order, OrderStatus.CANCELLED, None)
+        else:
+            _change_quantities(order, {line.id: line.allocated for line in order.lines
+                                       if line.unallocated}, None)
+

@@ -67,10 +67,14 @@ def order_page(reference: str) -> Order | None:
 
 
 def orders_page(number: int, size: int, status: OrderStatus | None = None,
-                query: str = "") -> Page:
+                query: str = "", awaiting_answer: bool = False) -> Page:
     """The orders list, newest first, filtered by status and searched by order id,
-    customer name or email (any part, any case) or SKU."""
-    page = paginate(orders_query(status, query), number, size)
+    customer name or email (any part, any case) or SKU; or the orders whose shoppers
+    were asked about a delay and have not answered."""
+    stmt = orders_query(status, query)
+    if awaiting_answer:
+        stmt = stmt.where(Order.awaiting_answer.is_(True))
+    page = paginate(stmt, number, size)
     _load_fully_allocated(page.items)
     return page
 

@@ -1,10 +1,17 @@
 """What the shop promises a shopper, read from products or orders through the domain's rules."""
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
 
 from app.domain.buttons import backorder_room
 from app.domain.checkout import CartItem, Promise, promise, promise_of_orders
 from app.domain.orders import OPEN_STATUSES, Line
-from app.models import Order, Product, StoreSettings
+from app.domain.promise import INCOMING_STATUSES, Incoming, Match, Waiting, match, promised_date
+from app.extensions import db
+from app.models import Order, OrderLine, Product, PurchaseOrder, PurchaseOrderLine, StoreSettings
+from app.models.purchasing import PO_FIRST
 from app.services.settings import split_rules
 
 
@@ -22,3 +29,63 @@ def placed_promise(orders: Iterable[Order]) -> Promise:
         [Line(id=line.product_id, sku=line.sku, quantity=line.quantity,
               allocated=line.allocated, unit_price=line.unit_price) for line in order.lines]
         for order in orders if order.status in OPEN_STATUSES])
+
+
+@dataclass(frozen=True)
+class ProductPromise:
+    """The promise of one product: each waiting line's date, and the figures behind it."""
+
+    match: Match
+    arrival_date: date | None
+    waiting: int
+    incoming: int
+
+    def line_date(self, line_id: int) -> date | None:
+        promised = self.match.lines.get(line_id)
+        return promised_date(promised, self.arrival_date) if promised else None
+
+
+def promises(product_ids: Iterable[int],
+             arrival_dates: Mapping[int, date] | None = None) -> dict[int, ProductPromise]:
+    """The promise of each product, from its waiting lines and the POs on their way.
+
+    Three statements (two when the caller has the products' Dates of arrival, product
+    id -> date for those that have one), whatever the number of products, waiting
+    lines and PO lines.
+    """
+    ids = sorted(set(product_ids))
+    if not ids:
+        return {}
+    waiting: dict[int, list[Waiting]] = {i: [] for i in ids}
+    for line_id, order_id, product_id, placed_at, units in db.session.execute(
+            select(OrderLine.id, OrderLine.order_id, OrderLine.product_id, Order.placed_at,
+                   OrderLine.quantity - OrderLine.allocated)
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(OrderLine.product_id.in_(ids), OrderLine.allocated < OrderLine.quantity,
+                   Order.status.in_(OPEN_STATUSES))):
+        waiting[product_id].append(Waiting(line_id, order_id, placed_at, units))
+    incoming: dict[int, list[Incoming]] = {i: [] for i in ids}
+    for product_id, po_row, expected, units in db.session.execute(
+            select(PurchaseOrderLine.product_id, PurchaseOrder.id, PurchaseOrder.expected_date,
+                   PurchaseOrderLine.quantity - PurchaseOrderLine.received)
+            .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
+            .where(PurchaseOrderLine.product_id.in_(ids),
+                   PurchaseOrderLine.received < PurchaseOrderLine.quantity,
+                   PurchaseOrderLine.closed.is_(False),
+                   PurchaseOrder.status.in_(INCOMING_STATUSES))):
+        incoming[product_id].append(Incoming(PO_FIRST + po_row, expected, units))
+    arrival = dict(arrival_dates) if arrival_dates is not None else dict(db.session.execute(
+        select(Product.id, Product.arrival_date).where(Product.id.in_(ids))).all())
+    return {i: ProductPromise(match=match(waiting[i], incoming[i]), arrival_date=arrival.get(i),
+                              waiting=sum(w.units for w in waiting[i]),
+                              incoming=sum(n.units for n in incoming[i]))
+            for i in ids}
+
+
+def line_dates(orders: Iterable[Order],
+               arrival_dates: Mapping[int, date] | None = None) -> dict[int, date | None]:
+    """Each waiting line's promised date (order line id -> date, None: to be confirmed)."""
+    lines = [line for order in orders if order.status in OPEN_STATUSES
+             for line in order.lines if line.unallocated]
+    by_product = promises((line.product_id for line in lines), arrival_dates)
+    return {line.id: by_product[line.product_id].line_date(line.id) for line in lines}

@@ -7,7 +7,9 @@ from sqlalchemy import String, func, select
 
 from app.domain.orders import OPEN_STATUSES
 from app.extensions import db
-from app.models import Order, OrderLine, Product, StockMovement
+from app.domain.promise import INCOMING_STATUSES
+from app.models import (Order, OrderLine, Product, PurchaseOrder, PurchaseOrderLine,
+                        StockMovement)
 from app.models.types import UTCDateTime, utcnow
 
 
@@ -20,6 +22,12 @@ class BackorderRow:
     oldest: datetime
     value: Decimal
     arrival_date: date | None
+    incoming: int = 0  # units on Ordered or Partly received purchase orders, still to come
+
+    @property
+    def uncovered(self) -> int:
+        """Waiting units no purchase order on its way covers."""
+        return max(self.units_waiting - self.incoming, 0)
 
     def age_days(self, now: datetime) -> int:
         return (now - self.oldest).days
@@ -46,10 +54,27 @@ def backorder_report(sort: str = "oldest") -> list[BackorderRow]:
         .join(Order, Order.id == OrderLine.order_id)
         .where(OrderLine.allocated < OrderLine.quantity, Order.status.in_(OPEN_STATUSES))
         .group_by(Product.id, Product.sku, Product.name, Product.arrival_date))
+    rows = rows.all()
+    incoming = _incoming({sku for sku, *_ in rows})
     report = [BackorderRow(sku, name, int(units), int(orders), _aware(oldest),
-                           Decimal(value).quantize(Decimal("0.01")), arrival)
+                           Decimal(value).quantize(Decimal("0.01")), arrival,
+                           incoming.get(sku, 0))
               for sku, name, units, orders, oldest, value, arrival in rows]
     return sorted(report, key=SORTS.get(sort, SORTS["oldest"]))
+
+
+def _incoming(skus: set[str]) -> dict[str, int]:
+    """Units still to come on Ordered and Partly received POs, per SKU: one statement."""
+    if not skus:
+        return {}
+    still_to_come = PurchaseOrderLine.quantity - PurchaseOrderLine.received
+    return {sku: int(units) for sku, units in db.session.execute(
+        select(PurchaseOrderLine.sku, func.sum(still_to_come))
+        .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
+        .where(PurchaseOrderLine.sku.in_(skus), PurchaseOrderLine.closed.is_(False),
+               PurchaseOrderLine.received < PurchaseOrderLine.quantity,
+               PurchaseOrder.status.in_(INCOMING_STATUSES))
+        .group_by(PurchaseOrderLine.sku))}
 
 
 def _aware(moment: datetime) -> datetime:

@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange
+from wtforms import EmailField, HiddenField, IntegerField, StringField
+from wtforms.validators import (DataRequired, Email, InputRequired, Length, NumberRange,
+                                Regexp)
 
 from app.domain.orders import MAX_LINE_QUANTITY
 from app.forms import once_field
@@ -33,3 +34,10 @@ class FindOrderForm(FlaskForm):
         DataRequired(message="Enter the email you ordered with"),
         Email(message="Enter a valid email address"), Length(max=254)],
         render_kw={"autocomplete": "email"})
+
+
+class DelayAnswerForm(FlaskForm):
+    """`Keep waiting` or `Cancel waiting items`, for one order of the family that was asked."""
+
+    order = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
+

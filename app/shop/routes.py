@@ -3,11 +3,12 @@ import math
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from app.extensions import limiter, page_cache
-from app.services import catalog, notifications, orders_read
-from app.services.promises import placed_promise
+from app.domain.errors import DomainError
+from app.services import catalog, notifications, orders, orders_read
+from app.services.promises import line_dates, placed_promise
 from app.services.settings import get_settings
 from app.shop import bp
-from app.shop.forms import AddToCartForm, FindOrderForm
+from app.shop.forms import AddToCartForm, DelayAnswerForm, FindOrderForm
 
 LINK_SENT = ("If that order number and email match an order, we have sent the link to "
              "follow it to that email address.")
@@ -59,9 +60,32 @@ def order_status(token: str):
     if family is None:
         return render_template("shop/order_not_found.html"), 404
     # Dates only when the shop shows them: off means no page a shopper sees has one.
-    dates = family.arrival_dates if get_settings().show_arrival_date else {}
-    return render_template("shop/order_status.html", family=family, arrival_dates=dates,
+    dates = line_dates(family.orders, family.arrival_dates) \
+        if get_settings().show_arrival_date else {}
+    return render_template("shop/order_status.html", family=family, line_dates=dates,
                            promise=placed_promise(family.orders))
+
+
+@bp.post("/orders/<token>/answer")
+def answer_delay(token: str):
+    """`Keep waiting` or `Cancel waiting items`, after a delay the shop asked about."""
+    family = orders_read.family_by_token(token)
+    if family is None:
+        return render_template("shop/order_not_found.html"), 404
+    form = DelayAnswerForm()
+    asked = {order.id for order in family.orders if order.awaiting_answer}
+    if not form.validate_on_submit() or int(form.order.data) not in asked:
+        flash("This order is not waiting for your answer", "error")
+        return redirect(url_for("shop.order_status", token=token))
+    keep = request.form.get("answer") != "cancel"
+    try:
+        orders.answer_delay(int(form.order.data), keep_waiting=keep)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash("Thank you: your order keeps waiting" if keep
+              else "The items still waiting are cancelled", "success")
+    return redirect(url_for("shop.order_status", token=token))
 
 
 @bp.route("/orders/find", methods=["GET", "POST"])

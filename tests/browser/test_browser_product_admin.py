@@ -70,6 +70,7 @@ SETTINGS = {
                                 "Disable partial backorder",
                                 "Keep original empty order if all items backordered",
                                 "Release backorders automatically when stock arrives",
+                                "Ask shoppers to confirm when a backorder is delayed",
                                 "Order ID prefix", "Enable Backorder Suffix"],
     "Web Store": ["Enable Out Of Stock Checkout", "Show expected arrival date"],
 }

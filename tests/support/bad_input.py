@@ -231,3 +231,58 @@ ORDER_PREFIX = [
     Bad("order_prefix", "ÑO", "Order ID prefix", PREFIX_RULE),
     Bad("order_prefix", LONG, "Order ID prefix", PREFIX_RULE),
 ]
+
+# Purchase orders (the PO page's forms post these; tests/web/test_purchase_orders.py).
+PO_UNITS = "Enter a whole number from 1 to 1,000,000"
+PO_RECEIVE = "Enter a whole number from 0 to 1,000,000"
+
+SUPPLIER = [
+    Bad("name", "", "Name", "Enter the supplier's name"),
+    Bad("name", "   ", "Name", "Enter the supplier's name"),
+    Bad("name", LONG, "Name", too_long(200)),
+    Bad("email", "", "Email", "Enter the email purchase orders go to"),
+    Bad("email", "not-an-email", "Email", "Enter a valid email address"),
+    Bad("email", SCRIPT, "Email", "Enter a valid email address"),
+    Bad("lead_time_days", "-1", "Lead time (days)", "Enter a whole number of days from 0 to 3,650"),
+    Bad("lead_time_days", "1.5", "Lead time (days)", NOT_INTEGER),
+    Bad("lead_time_days", HUGE, "Lead time (days)", "Enter a whole number of days from 0 to 3,650"),
+    Bad("lead_time_days", "", "Lead time (days)", "Enter the days a delivery takes"),
+]
+
+NEW_PO = [
+    Bad("supplier_id", "999", "Supplier", NOT_CHOICE),
+    Bad("supplier_id", "abc", "Supplier", "Invalid Choice: could not coerce."),
+    Bad("expected_date", "", "Expected date", "Enter the date the delivery is expected"),
+    Bad("expected_date", "2025-13-45", "Expected date", NOT_DATE),
+    Bad("expected_date", LONG, "Expected date", NOT_DATE),
+    Bad("expected_date", "2020-01-01", "Expected date", "Enter today's date or a later one", 409),
+]
+
+PO_LINE = [
+    Bad("sku", "", "SKU", "Enter a SKU"),
+    Bad("sku", "NOPE-1", "SKU", "There is no product NOPE-1", 409),
+    Bad("sku", "OTHER-1", "SKU", "OTHER-1 is not bought from Tea Co: set its Supplier on its "
+                                 "product form first", 409),
+    Bad("sku", SCRIPT, "SKU", f"There is no product {SCRIPT}", 409),
+    Bad("quantity", "0", "Quantity", PO_UNITS),
+    Bad("quantity", "-1", "Quantity", PO_UNITS),
+    Bad("quantity", "1.5", "Quantity", NOT_INTEGER),
+    Bad("quantity", HUGE, "Quantity", PO_UNITS),
+    Bad("quantity", DIGITS, "Quantity", NOT_INTEGER),
+    Bad("quantity", "", "Quantity", "Enter the units to order"),
+    Bad("unit_cost", "-1", "Unit cost", "Enter a cost from 0 to 1,000,000"),
+    Bad("unit_cost", "1.234", "Unit cost", "Enter a cost in dollars and cents"),
+    Bad("unit_cost", "NaN", "Unit cost", "Enter a cost from 0 to 1,000,000"),
+    Bad("unit_cost", "", "Unit cost", "Enter the unit cost"),
+]
+
+# Posted as `Receive for TEA-1` on a PO of 6 units, 2 of them received.
+PO_RECEIPT = [
+    Bad("receive", "-1", "Receive for TEA-1", PO_RECEIVE),
+    Bad("receive", "1.5", "Receive for TEA-1", NOT_INTEGER),
+    Bad("receive", HUGE, "Receive for TEA-1", PO_RECEIVE),
+    Bad("receive", "abc", "Receive for TEA-1", NOT_INTEGER),
+    Bad("receive", "5", "Receive for TEA-1",
+        "Only 4 of TEA-1 are still to come on this purchase order", 409),
+    Bad("receive", "0", "Receive for TEA-1", "Enter the units received on at least one line", 409),
+]

@@ -21,7 +21,7 @@ def url_args(shop):
     """Values that exist for every argument an /admin rule takes."""
     sku = shop.product("ACC-1", on_hand=3)
     reference, _ = shop.order({sku: 1})
-    return {"sku": sku, "reference": reference, "tab": "sales-orders"}
+    return {"sku": sku, "reference": reference, "tab": "sales-orders", "supplier_id": 1}
 
 
 def build(app, rule, args) -> str:
@@ -105,6 +105,8 @@ def test_staff_hide_the_settings_link_but_admins_see_it(admin_client, shop, app)
 @pytest.mark.parametrize("url", [
     "/admin/", "/admin/orders", "/admin/orders?status=New", "/admin/orders/{reference}",
     "/admin/products", "/admin/products/new", "/admin/products/{sku}",
+    "/admin/suppliers", "/admin/suppliers/new", "/admin/purchase-orders",
+    "/admin/purchase-orders/new", "/admin/purchase-orders/coverage",
     "/admin/reports/backorders", "/admin/reports/backorders?format=csv",
 ])
 def test_staff_work_orders_products_and_reports(staff_client, url_args, url):

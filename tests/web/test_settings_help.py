@@ -14,6 +14,9 @@ TABS = {
             "A backorder that a split leaves with all its stock", "released by staff"],
         "Order ID prefix": ["N1001"],
         "Enable Backorder Suffix": ["N1354-1", "N1354-2", "takes the next order number"],
+        "Ask shoppers to confirm when a backorder is delayed": [
+            "moves a waiting order's expected date later", "keep waiting or cancel",
+            "on the order's timeline"],
     },
     "/admin/settings/web-store": {
         "Enable Out Of Stock Checkout": ["Backorder buttons"],
