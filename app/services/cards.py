@@ -1,0 +1,152 @@
+"""Card payments through Stripe: saving the shopper's card for an order, charging it for
+what ships now, and applying what Stripe tells us afterwards (webhooks).
+
+Stripe is called outside any database transaction: a slow answer never holds a lock.
+Every create call carries an idempotency key, so a retry never charges twice; a payment
+is recorded once per PaymentIntent, however often the browser or Stripe reports it.
+"""
+from dataclasses import dataclass
+from decimal import Decimal
+
+import stripe
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app import stripe_gateway
+from app.domain.errors import DomainError
+from app.domain.money import format_money
+from app.domain.payments import (BackorderCharge, due_by_card, from_cents, spread_payment,
+                                 to_cents)
+from app.extensions import db
+from app.models import Order, Payment, StripeEvent
+from app.services import transaction
+from app.services.records import log_event
+
+CARD = "Card"
+
+
+class CardNotSaved(DomainError):
+    field = "payment_method"
+
+
+@dataclass(frozen=True)
+class CardSetup:
+    setup_intent_id: str
+    client_secret: str
+
+
+@dataclass(frozen=True)
+class SavedCard:
+    customer: str
+    payment_method: str
+
+
+@dataclass(frozen=True)
+class Charged:
+    amount: Decimal
+    intent_id: str | None
+    declined: str | None = None  # Stripe's reason, when the card was not charged
+
+
+def start_card_setup(email: str, once: str) -> CardSetup:
+    """A Stripe Customer made for this checkout and a SetupIntent that saves the card
+    the shopper types into Stripe.js; `once` (the form's one-time token) keys both, so
+    pressing the button again reuses them."""
+    stripe_client = stripe_gateway.client()
+    customer = stripe_client.v1.customers.create(
+        params={"email": email}, options={"idempotency_key": f"customer-{once}"})
+    intent = stripe_client.v1.setup_intents.create(
+        params={"customer": customer.id, "payment_method_types": ["card"],
+                "usage": "off_session"},
+        options={"idempotency_key": f"setup-{once}"})
+    return CardSetup(setup_intent_id=intent.id, client_secret=intent.client_secret)
+
+
+def saved_card(setup_intent_id: str) -> SavedCard:
+    """The card Stripe.js saved, or CardNotSaved when the shopper's card was not accepted."""
+    try:
+        intent = stripe_gateway.client().v1.setup_intents.retrieve(setup_intent_id)
+    except stripe.StripeError:
+        raise CardNotSaved("Enter your card details again") from None
+    if intent.status != "succeeded" or not intent.payment_method or not intent.customer:
+        raise CardNotSaved("Your card was not accepted: enter your card details again")
+    return SavedCard(customer=intent.customer, payment_method=intent.payment_method)
+
+
+def charge_at_checkout(order_id: int, card: SavedCard) -> Charged:
+    """Charge the saved card for what the order asks now (its own payment required:
+    the backorders ask for theirs when they ship)."""
+    order = db.session.get(Order, order_id)
+    due = due_by_card(BackorderCharge.WHEN_THEY_SHIP, order.payment_required,
+                      sum((b.payment_required for b in order.backorders), Decimal("0.00")))
+    db.session.rollback()  # nothing held while Stripe answers
+    if due <= 0:
+        return Charged(amount=Decimal("0.00"), intent_id=None)
+    try:
+        intent = stripe_gateway.client().v1.payment_intents.create(
+            params={"amount": to_cents(due), "currency": current_app.config["STRIPE_CURRENCY"],
+                    "customer": card.customer, "payment_method": card.payment_method,
+                    "payment_method_types": ["card"], "confirm": True,
+                    "metadata": {"order_id": str(order_id)}},
+            options={"idempotency_key": f"order-{order_id}-checkout"})
+    except stripe.CardError as error:
+        note_declined(order_id, error.user_message or "Your card was declined")
+        return Charged(amount=Decimal("0.00"), intent_id=None,
+                       declined=error.user_message or "Your card was declined")
+    if intent.status != "succeeded":
+        note_declined(order_id, "Your card needs authentication that did not happen")
+        return Charged(amount=Decimal("0.00"), intent_id=intent.id,
+                       declined="Your card needs authentication that did not happen")
+    record_card_payment(order_id, intent.id, from_cents(intent.amount))
+    return Charged(amount=from_cents(intent.amount), intent_id=intent.id)
+
+
+def note_declined(order_id: int, reason: str) -> None:
+    with transaction():
+        log_event(db.session.get(Order, order_id), "payment_failed",
+                  f"Card payment failed: {reason}")
+
+
+def record_card_payment(order_id: int, intent_id: str, amount: Decimal) -> bool:
+    """Record a succeeded PaymentIntent on its order, once: False if it already was."""
+    with transaction():
+        return _record(order_id, intent_id, amount)
+
+
+def _record(order_id: int, intent_id: str, amount: Decimal) -> bool:
+    # The order's row lock makes the browser's report and Stripe's webhook take turns.
+    order = db.session.scalar(select(Order).where(Order.id == order_id).with_for_update())
+    if order is None:
+        return False
+    if db.session.scalar(select(Payment.id).where(Payment.method == CARD,
+                                                  Payment.reference == intent_id).limit(1)):
+        return False
+    family = [order, *order.backorders]
+    shares = spread_payment(amount, [member.payment_required for member in family])
+    for member, share in zip(family, shares, strict=True):
+        if share:
+            db.session.add(Payment(order=member, amount=share, method=CARD,
+                                   reference=intent_id))
+            member.amount_paid += share
+            log_event(member, "payment",
+                      f"Payment of {format_money(share)} by {CARD} received ({intent_id})")
+    return True
+
+
+def apply_event(event: stripe.Event) -> bool:
+    """Apply a verified Stripe event once; False when it was applied before."""
+    try:
+        with transaction():
+            if db.session.get(StripeEvent, event.id) is not None:
+                return False
+            db.session.add(StripeEvent(id=event.id, kind=event.type))
+            db.session.flush()  # two deliveries at once: the second fails here
+            if event.type == "payment_intent.succeeded":
+                intent = event.data.object
+                order_id = (intent.get("metadata") or {}).get("order_id", "")
+                if order_id.isdigit():
+                    _record(int(order_id), intent["id"], from_cents(intent["amount"]))
+    except IntegrityError:
+        return False
+    return True
