@@ -123,7 +123,12 @@ def _record(order_id: int, intent_id: str, amount: Decimal) -> bool:
                                                   Payment.reference == intent_id).limit(1)):
         return False
     family = [order, *order.backorders]
-    shares = spread_payment(amount, [member.payment_required for member in family])
+    try:
+        shares = spread_payment(amount, [member.payment_required for member in family])
+    except ValueError:  # e.g. staff recorded a bank deposit meanwhile: staff must refund
+        log_event(order, "payment", f"Card payment of {format_money(amount)} ({intent_id}) is "
+                  "more than the order still asks for: not recorded; refund it in Stripe")
+        return False
     for member, share in zip(family, shares, strict=True):
         if share:
             db.session.add(Payment(order=member, amount=share, method=CARD,
@@ -134,19 +139,20 @@ def _record(order_id: int, intent_id: str, amount: Decimal) -> bool:
     return True
 
 
-def apply_event(event: stripe.Event) -> bool:
-    """Apply a verified Stripe event once; False when it was applied before."""
+def apply_event(event: dict) -> bool:
+    """Apply a verified Stripe event (as Stripe sent it) once; False when it was applied
+    before."""
     try:
         with transaction():
-            if db.session.get(StripeEvent, event.id) is not None:
+            if db.session.get(StripeEvent, event["id"]) is not None:
                 return False
-            db.session.add(StripeEvent(id=event.id, kind=event.type))
+            db.session.add(StripeEvent(id=event["id"], kind=event["type"]))
             db.session.flush()  # two deliveries at once: the second fails here
-            if event.type == "payment_intent.succeeded":
-                intent = event.data.object
-                order_id = (intent.get("metadata") or {}).get("order_id", "")
+            if event["type"] == "payment_intent.succeeded":
+                intent = event["data"]["object"]
+                order_id = str((intent.get("metadata") or {}).get("order_id", ""))
                 if order_id.isdigit():
-                    _record(int(order_id), intent["id"], from_cents(intent["amount"]))
+                    _record(int(order_id), intent["id"], from_cents(int(intent["amount"])))
     except IntegrityError:
         return False
     return True

@@ -1,3 +1,5 @@
+import json
+
 import stripe
 from flask import current_app, request
 
@@ -13,9 +15,12 @@ def stripe_events():
     """A Stripe event: applied once if Stripe signed it, refused (400) otherwise."""
     if not current_app.config["STRIPE_WEBHOOK_SECRET"]:
         return "Webhooks are not configured", 404
+    payload = request.get_data()
     try:
-        event = stripe_gateway.verify_event(request.get_data(),
-                                            request.headers.get("Stripe-Signature", ""))
+        stripe_gateway.verify_event(payload, request.headers.get("Stripe-Signature", ""))
+        event = json.loads(payload)
+        if not isinstance(event, dict) or not {"id", "type", "data"} <= event.keys():
+            raise ValueError("not an event")
     except (ValueError, stripe.SignatureVerificationError):
         return "Bad signature", 400
     applied = cards.apply_event(event)
