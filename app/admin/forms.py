@@ -10,6 +10,7 @@ from wtforms.validators import (DataRequired, Email, InputRequired, Length, Numb
 
 from app.domain.buttons import Policy
 from app.domain.orders import MAX_LINE_QUANTITY, OrderStatus
+from app.domain.payments import BackorderCharge
 from app.domain.stock import MAX_ON_HAND
 from app.forms import once_field
 
@@ -91,9 +92,22 @@ class WebStoreForm(SettingsForm):
                     "off, shoppers see no dates.")
 
 
+class PaymentsForm(SettingsForm):
+    sections = {"Card payments": ["charge_backorders"]}
+    charge_backorders = SelectField(
+        "Charge for backordered items",
+        choices=[charge.value for charge in BackorderCharge],
+        validators=[InputRequired()],
+        description="At checkout: a card pays for the whole order, backordered items "
+                    "included. When they ship: the card pays now for what ships now and is "
+                    "saved for that order only; each backorder is charged when it is "
+                    "released to New.")
+
+
 SETTINGS_TABS = {
     "sales-orders": ("Sales Orders & Invoices", SalesOrdersForm),
     "web-store": ("Web Store", WebStoreForm),
+    "payments": ("Payments", PaymentsForm),
 }
 
 

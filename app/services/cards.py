@@ -22,6 +22,7 @@ from app.extensions import db
 from app.models import Order, Payment, StripeEvent
 from app.services import transaction
 from app.services.records import log_event
+from app.services.settings import get_settings
 
 CARD = "Card"
 
@@ -75,29 +76,43 @@ def saved_card(setup_intent_id: str) -> SavedCard:
 
 
 def charge_at_checkout(order_id: int, card: SavedCard) -> Charged:
-    """Charge the saved card for what the order asks now (its own payment required:
-    the backorders ask for theirs when they ship)."""
+    """Save the card on the order and charge it for what the order asks now: what ships
+    now, and the backorders too when the Payments tab says `At checkout`."""
+    with transaction():
+        order = db.session.get(Order, order_id)
+        for member in (order, *order.backorders):
+            member.stripe_customer = card.customer
+            member.stripe_payment_method = card.payment_method
     order = db.session.get(Order, order_id)
-    due = due_by_card(BackorderCharge.WHEN_THEY_SHIP, order.payment_required,
+    due = due_by_card(BackorderCharge(get_settings().charge_backorders), order.payment_required,
                       sum((b.payment_required for b in order.backorders), Decimal("0.00")))
     db.session.rollback()  # nothing held while Stripe answers
+    charged = _charge(order_id, due, card, key=f"order-{order_id}-checkout", off_session=False)
+    if charged.declined:
+        note_declined(order_id, charged.declined)
+    return charged
+
+
+def _charge(order_id: int, due: Decimal, card: SavedCard, key: str,
+            off_session: bool) -> Charged:
+    """One PaymentIntent for `due` on the saved card, recorded once it succeeded."""
     if due <= 0:
         return Charged(amount=Decimal("0.00"), intent_id=None)
+    params = {"amount": to_cents(due), "currency": current_app.config["STRIPE_CURRENCY"],
+              "customer": card.customer, "payment_method": card.payment_method,
+              "payment_method_types": ["card"], "confirm": True,
+              "metadata": {"order_id": str(order_id)}}
+    if off_session:
+        params["off_session"] = True
     try:
         intent = stripe_gateway.client().v1.payment_intents.create(
-            params={"amount": to_cents(due), "currency": current_app.config["STRIPE_CURRENCY"],
-                    "customer": card.customer, "payment_method": card.payment_method,
-                    "payment_method_types": ["card"], "confirm": True,
-                    "metadata": {"order_id": str(order_id)}},
-            options={"idempotency_key": f"order-{order_id}-checkout"})
+            params=params, options={"idempotency_key": key})
     except stripe.CardError as error:
-        note_declined(order_id, error.user_message or "Your card was declined")
         return Charged(amount=Decimal("0.00"), intent_id=None,
                        declined=error.user_message or "Your card was declined")
     if intent.status != "succeeded":
-        note_declined(order_id, "Your card needs authentication that did not happen")
         return Charged(amount=Decimal("0.00"), intent_id=intent.id,
-                       declined="Your card needs authentication that did not happen")
+                       declined="Your bank asked to confirm the payment")
     record_card_payment(order_id, intent.id, from_cents(intent.amount))
     return Charged(amount=from_cents(intent.amount), intent_id=intent.id)
 

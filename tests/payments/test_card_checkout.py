@@ -127,3 +127,40 @@ def test_the_card_setup_needs_the_csrf_token_and_the_forms_one_time_token(client
     client.submit("/cart/add/TEA-1", {"quantity": "1"})
     assert client.post("/checkout/card", data={"once": ONCE, "email": "a@b.co"}).status_code == 400
     assert client.submit("/checkout/card", {"email": "a@b.co"}).status_code == 400
+
+
+def test_with_charge_at_checkout_a_card_pays_the_whole_order_backorder_included(client, shop,
+                                                                                cards):
+    a_cart_with_a_backorder(client, shop)
+    shop.settings(charge_backorders="At checkout")
+    setup = start_card_setup(client)
+    save_card_as_stripe_js_would(cards, setup["client_secret"], GOOD_CARD)
+    place_by_card(client, setup["setup_intent"])
+    (_, _, parent_paid, parent_due, parent_payments), \
+        (_, _, bko_paid, bko_due, bko_payments) = orders_and_payments(shop)
+    assert (parent_paid, parent_due, bko_paid, bko_due) == (Decimal("30.00"), 0,
+                                                            Decimal("20.00"), 0)
+    assert parent_payments == [(Decimal("30.00"), "Card", True)]
+    assert bko_payments == [(Decimal("20.00"), "Card", True)]
+
+
+def test_the_payments_tab_sets_when_backordered_items_are_charged(admin_client, shop):
+    page = admin_client.get("/admin/settings/payments").get_data(as_text=True)
+    assert "Charge for backordered items" in page and "When they ship" in page
+    saved = admin_client.submit("/admin/settings/payments", {"charge_backorders": "At checkout"})
+    assert saved.status_code == 302
+    assert shop.read(lambda: shop_settings().charge_backorders) == "At checkout"
+    before = snapshot(shop.app)
+    refused = admin_client.submit("/admin/settings/payments", {"charge_backorders": "Never"})
+    assert refused.status_code == 400 and "Not a valid choice" in refused.get_data(as_text=True)
+    assert snapshot(shop.app) == before
+
+
+def test_all_settings_and_tools_lists_the_payments_tab(admin_client):
+    page = admin_client.get("/admin/settings").get_data(as_text=True)
+    assert 'href="/admin/settings/payments">Payments</a>' in page
+
+
+def shop_settings():
+    from app.services.settings import get_settings
+    return get_settings()
