@@ -15,6 +15,13 @@ def test_mode() -> bool:
     return current_app.config["STRIPE_PUBLISHABLE_KEY"].startswith("pk_test_")
 
 
+def page_settings() -> dict:
+    """What a page with the Card Element needs to know."""
+    config = current_app.config
+    return {"cards": cards_enabled(), "test_mode": test_mode(),
+            "stripe_js": config["STRIPE_JS_URL"], "stripe_key": config["STRIPE_PUBLISHABLE_KEY"]}
+
+
 def client() -> stripe.StripeClient:
     config = current_app.config
     addresses = {"api": config["STRIPE_API_BASE"]} if config["STRIPE_API_BASE"] else None
@@ -27,6 +34,19 @@ def js_origin() -> str:
     """The origin Stripe.js loads from, and talks to: the only one the CSP adds."""
     parts = urlsplit(current_app.config["STRIPE_JS_URL"])
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def allow_stripe_js(response):
+    """The CSP of a page with the Card Element: Stripe.js's origin, and no other, may
+    load scripts, take the card in its frame and be talked to. Set on those pages only."""
+    if cards_enabled():
+        origin = js_origin()
+        response.headers["Content-Security-Policy"] = (
+            f"default-src 'self'; script-src 'self' {origin}; style-src 'self' "
+            f"'unsafe-inline'; img-src 'self' data:; connect-src 'self' {origin}; "
+            f"frame-src {origin}; form-action 'self'; base-uri 'none'; "
+            "object-src 'none'; frame-ancestors 'none'")
+    return response
 
 
 def verify_event(payload: bytes, signature: str) -> stripe.Event:

@@ -114,26 +114,10 @@ def remove(sku: str):
     return redirect(url_for("cart.view"))
 
 
-def card_page(page: str, status: int = 200):
-    """A page with the Card Element: the CSP lets Stripe.js's origin in, here only."""
-    response = current_app.make_response((page, status))
-    if stripe_gateway.cards_enabled():
-        stripe_origin = stripe_gateway.js_origin()
-        response.headers["Content-Security-Policy"] = (
-            f"default-src 'self'; script-src 'self' {stripe_origin}; style-src 'self' "
-            f"'unsafe-inline'; img-src 'self' data:; connect-src 'self' {stripe_origin}; "
-            f"frame-src {stripe_origin}; form-action 'self'; base-uri 'none'; "
-            "object-src 'none'; frame-ancestors 'none'")
-    return response
-
-
 def render_checkout(form: CheckoutForm, found: cart.Cart, status: int = 200):
-    return card_page(render_template("cart/checkout.html", form=form, cart=found,
-                                     cards=stripe_gateway.cards_enabled(),
-                                     test_mode=stripe_gateway.test_mode(),
-                                     stripe_js=current_app.config["STRIPE_JS_URL"],
-                                     stripe_key=current_app.config["STRIPE_PUBLISHABLE_KEY"]),
-                     status)
+    page = render_template("cart/checkout.html", form=form, cart=found,
+                           **stripe_gateway.page_settings())
+    return stripe_gateway.allow_stripe_js(current_app.make_response((page, status)))
 
 
 @bp.post("/checkout/card")

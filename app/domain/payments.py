@@ -70,3 +70,28 @@ def to_cents(amount: Decimal) -> int:
 
 def from_cents(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+
+def charge_at_release(payment_required: Decimal, card_saved: bool) -> Decimal:
+    """What a backorder released to New charges to the card saved for its order: what it
+    still asks, when a card was saved (else the shopper pays as they chose)."""
+    return max(payment_required, NOTHING) if card_saved else NOTHING
+
+
+def plan_card_refund(amount: Decimal,
+                     charges: Sequence[tuple[str, Decimal]]) -> list[tuple[str, Decimal]]:
+    """Which card charges refund `amount`: (charge id, what is left of it to refund), the
+    latest first, each up to what is left of it. Refuses more than they hold."""
+    plan = []
+    left = amount
+    for charge_id, refundable in reversed(charges):
+        if left <= 0:
+            break
+        part = min(left, refundable)
+        if part > 0:
+            plan.append((charge_id, part))
+            left -= part
+    if left > 0:
+        raise PaymentRefused(f"The cards paid {format_money(amount - left)} that can be "
+                             "refunded: refund no more than that")
+    return plan

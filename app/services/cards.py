@@ -16,11 +16,12 @@ from sqlalchemy.exc import IntegrityError
 from app import stripe_gateway
 from app.domain.errors import DomainError
 from app.domain.money import format_money
-from app.domain.payments import (BackorderCharge, due_by_card, from_cents, spread_payment,
-                                 to_cents)
+from app.domain.payments import (NOTHING, BackorderCharge, due_by_card, from_cents,
+                                 spread_payment, to_cents)
+from app.domain.orders import OrderStatus
 from app.extensions import db
 from app.models import Order, Payment, StripeEvent
-from app.services import transaction
+from app.services import notifications, transaction
 from app.services.records import log_event
 from app.services.settings import get_settings
 
@@ -84,16 +85,19 @@ def charge_at_checkout(order_id: int, card: SavedCard) -> Charged:
             member.stripe_customer = card.customer
             member.stripe_payment_method = card.payment_method
     order = db.session.get(Order, order_id)
-    due = due_by_card(BackorderCharge(get_settings().charge_backorders), order.payment_required,
-                      sum((b.payment_required for b in order.backorders), Decimal("0.00")))
+    # When every unit waits, the order itself may be the backorder: nothing ships now.
+    waiting = [member for member in (order, *order.backorders) if member.is_backorder]
+    ships_now = NOTHING if order.is_backorder else order.payment_required
+    due = due_by_card(BackorderCharge(get_settings().charge_backorders), ships_now,
+                      sum((member.payment_required for member in waiting), NOTHING))
     db.session.rollback()  # nothing held while Stripe answers
-    charged = _charge(order_id, due, card, key=f"order-{order_id}-checkout", off_session=False)
+    charged = charge(order_id, due, card, key=f"order-{order_id}-checkout", off_session=False)
     if charged.declined:
-        note_declined(order_id, charged.declined)
+        hold_for_payment(order_id, charged.declined)
     return charged
 
 
-def _charge(order_id: int, due: Decimal, card: SavedCard, key: str,
+def charge(order_id: int, due: Decimal, card: SavedCard, key: str,
             off_session: bool) -> Charged:
     """One PaymentIntent for `due` on the saved card, recorded once it succeeded."""
     if due <= 0:
@@ -117,10 +121,18 @@ def _charge(order_id: int, due: Decimal, card: SavedCard, key: str,
     return Charged(amount=from_cents(intent.amount), intent_id=intent.id)
 
 
-def note_declined(order_id: int, reason: str) -> None:
+def hold_for_payment(order_id: int, reason: str) -> None:
+    """Put the order On Hold with the reason on its timeline and email the shopper a
+    link to pay."""
     with transaction():
-        log_event(db.session.get(Order, order_id), "payment_failed",
-                  f"Card payment failed: {reason}")
+        order = db.session.get(Order, order_id, with_for_update=True)
+        if order.status is OrderStatus.NEW:
+            order.status = OrderStatus.ON_HOLD
+            order.version += 1
+        order.payment_problem = reason[:500]
+        log_event(order, "payment_failed",
+                  f"Card charge failed: {reason}. On Hold until the shopper pays")
+        notifications.queue(order, "payment_failed")
 
 
 def record_card_payment(order_id: int, intent_id: str, amount: Decimal) -> bool:
@@ -171,3 +183,28 @@ def apply_event(event: dict) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def pay_now(order_id: int, setup_intent_id: str) -> Charged:
+    """`Pay now` on the status page: the card just saved pays what the order asks, and a
+    held order goes back to New. CardNotSaved, next to the card, when it is declined."""
+    card = saved_card(setup_intent_id)
+    with transaction():
+        order = db.session.get(Order, order_id, with_for_update=True)
+        for member in (order, *order.backorders):
+            member.stripe_customer = card.customer
+            member.stripe_payment_method = card.payment_method
+        due = order.payment_required
+    charged = charge(order_id, due, card, key=f"order-{order_id}-pay-{setup_intent_id}",
+                     off_session=False)
+    if charged.declined:
+        raise CardNotSaved(f"Your card was not charged: {charged.declined}")
+    with transaction():
+        order = db.session.get(Order, order_id, with_for_update=True)
+        if order.payment_required <= NOTHING:
+            order.payment_problem = None
+            if order.status is OrderStatus.ON_HOLD:
+                order.status = OrderStatus.NEW
+                order.version += 1
+                log_event(order, "status", "Paid by the shopper with Pay now: back to New")
+    return charged

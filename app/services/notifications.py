@@ -25,6 +25,7 @@ SUBJECTS = {
     "backorder_held": "Backorder {reference}: these items will ship later",
     "order_cancelled": "Your order {reference} is cancelled",
     "status_link": "Your link to follow order {reference}",
+    "payment_failed": "Order {reference}: we could not charge your card",
 }
 MAX_ATTEMPTS = 10
 # A sender's claim on an email lapses after this long (a sender that died mid-send):

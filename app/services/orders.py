@@ -13,7 +13,7 @@ from app.domain.orders import (BACKORDER_STATUSES, NOT_EDITABLE, SPLITTABLE_STAT
 from app.domain.payments import check_payment
 from app.extensions import db
 from app.models import Order, OrderLine, Payment, Product, User
-from app.services import ledger, notifications, transaction
+from app.services import ledger, notifications, release_charges, transaction
 from app.services.backorders import split_order
 from app.services.inventory import serve_arrivals
 from app.services.records import lock_products, log_event
@@ -143,6 +143,7 @@ def _move(order: Order, status: OrderStatus, user: User | None) -> None:
     log_event(order, "status", f"Status changed from {old} to {status}", user)
     if status is OrderStatus.NEW and old in BACKORDER_STATUSES:
         notifications.queue(order, "backorder_released")
+        release_charges.charge_when_released(order)
     elif status is OrderStatus.DISPATCHED:
         notifications.queue(order, "order_dispatched")
     elif status is OrderStatus.CANCELLED:

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, StringField
+from wtforms import EmailField, HiddenField, IntegerField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange
 
 from app.domain.orders import MAX_LINE_QUANTITY
@@ -33,3 +33,18 @@ class FindOrderForm(FlaskForm):
         DataRequired(message="Enter the email you ordered with"),
         Email(message="Enter a valid email address"), Length(max=254)],
         render_kw={"autocomplete": "email"})
+
+
+class PayNowForm(FlaskForm):
+    """`Pay now`: the SetupIntent through which Stripe.js saved the card (no card data)."""
+
+    once = once_field()
+    setup_intent = HiddenField(validators=[DataRequired(message="Enter your card details"),
+                                           Length(max=255)])
+
+
+class CardSetupForm(FlaskForm):
+    """Sent by the page's script before Stripe.js saves the card."""
+
+    # The form's one-time token: it keys the Stripe calls, so it is required.
+    once = HiddenField(validators=[DataRequired(), Length(min=8, max=64)])

@@ -1,21 +1,25 @@
-// Checkout by Card: Stripe.js saves the card (a SetupIntent on a Customer made for this
-// order) and the form then posts only the SetupIntent's id. No card number reaches us.
+// A form that pays by card (checkout, or `Pay now` on the status page): Stripe.js saves
+// the card (a SetupIntent on a Customer made for the order) and the form then posts only
+// the SetupIntent's id. No card number reaches our server.
 (function () {
   "use strict";
-  var form = document.getElementById("checkout");
-  if (!form || !form.dataset.stripeKey || typeof Stripe === "undefined") { return; }
+  var form = document.querySelector("form[data-stripe-key]");
+  if (!form || typeof Stripe === "undefined") { return; }
   var stripe = Stripe(form.dataset.stripeKey);
   var card = stripe.elements().create("card");
   card.mount("#card-element");
-  var method = document.getElementById("payment_method");
+  var method = form.querySelector("#payment_method");  // checkout only: Card or Bank deposit
   var cardField = document.getElementById("card-field");
   var errorBox = document.getElementById("card-error");
-  var setupIntent = document.getElementById("setup_intent");
+  var setupIntent = form.querySelector("input[name=setup_intent]");
   var button = form.querySelector("button[type=submit]");
+  var byCard = function () { return !method || method.value === "Card"; };
 
-  function showCard() { cardField.hidden = method.value !== "Card"; }
-  method.addEventListener("change", showCard);
-  showCard();
+  if (method) {
+    var showCard = function () { cardField.hidden = !byCard(); };
+    method.addEventListener("change", showCard);
+    showCard();
+  }
 
   function fail(message) {
     errorBox.textContent = message;
@@ -23,14 +27,15 @@
   }
 
   form.addEventListener("submit", function (event) {
-    if (method.value !== "Card" || setupIntent.value) { return; }
+    if (!byCard() || setupIntent.value) { return; }
     event.preventDefault();
-    button.disabled = true;  // pressed twice: one card setup, one order
+    button.disabled = true;  // pressed twice: one card setup, one payment
     errorBox.textContent = "";
     var body = new FormData();
     body.append("csrf_token", form.querySelector("input[name=csrf_token]").value);
     body.append("once", form.querySelector("input[name=once]").value);
-    body.append("email", document.getElementById("email").value);
+    var email = form.querySelector("#email");
+    if (email) { body.append("email", email.value); }
     fetch(form.dataset.cardSetup, {method: "POST", body: body, credentials: "same-origin"})
       .then(function (response) { return response.json(); })
       .then(function (setup) {
