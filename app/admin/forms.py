@@ -241,6 +241,16 @@ class VersionForm(FlaskForm):
     version = HiddenField(id="release-version", validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
 
 
+class RefundForm(VersionForm):
+    """`Refund`: an amount back to the cards that paid this order."""
+
+    version = HiddenField(id="refund-version", validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
+    once = once_field("refund-once")
+    amount = MoneyField("Amount", id="refund-amount", places=2, validators=[
+        InputRequired(message="Enter an amount"),
+        NumberRange(0.01, MAX_PRICE, message="Enter an amount above zero")])
+
+
 class PaymentForm(VersionForm):
     version = HiddenField(id="payment-version", validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
     amount = MoneyField("Amount", places=2, validators=[

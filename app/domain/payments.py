@@ -95,3 +95,11 @@ def plan_card_refund(amount: Decimal,
         raise PaymentRefused(f"The cards paid {format_money(amount - left)} that can be "
                              "refunded: refund no more than that")
     return plan
+
+
+def check_refund(amount: Decimal, refundable: Decimal) -> None:
+    """A refund is positive, in cents, and never more than the cards paid that is left."""
+    check_payment(amount, amount)  # its shape: a positive amount in cents
+    if amount > refundable:
+        raise PaymentRefused(f"The cards paid {format_money(refundable)} that can be "
+                             "refunded: refund no more than that")

@@ -16,12 +16,12 @@ from sqlalchemy.exc import IntegrityError
 from app import stripe_gateway
 from app.domain.errors import DomainError
 from app.domain.money import format_money
-from app.domain.payments import (NOTHING, BackorderCharge, due_by_card, from_cents,
-                                 spread_payment, to_cents)
+from app.domain.payments import (NOTHING, BackorderCharge, check_refund, due_by_card,
+                                 from_cents, plan_card_refund, spread_payment, to_cents)
 from app.domain.orders import OrderStatus
 from app.extensions import db
-from app.models import Order, Payment, StripeEvent
-from app.services import notifications, transaction
+from app.models import Order, Payment, StripeEvent, User
+from app.services import after_commit, notifications, transaction
 from app.services.records import log_event
 from app.services.settings import get_settings
 
@@ -208,3 +208,61 @@ def pay_now(order_id: int, setup_intent_id: str) -> Charged:
                 order.version += 1
                 log_event(order, "status", "Paid by the shopper with Pay now: back to New")
     return charged
+
+
+def card_charges(order: Order) -> list[tuple[str, Decimal]]:
+    """This order's card charges, oldest first: (PaymentIntent id, what is left of it after
+    its refunds). A refund's row carries its PaymentIntent's id first."""
+    left: dict[str, Decimal] = {}
+    for payment in order.payments:
+        if payment.method == CARD and payment.reference:
+            intent_id = payment.reference.split()[0]
+            left[intent_id] = left.get(intent_id, NOTHING) + payment.amount
+    return list(left.items())
+
+
+def refundable(order: Order) -> Decimal:
+    """What may go back to the cards: no more than the order holds, nor the cards paid."""
+    return max(min(order.amount_paid, sum((left for _, left in card_charges(order)), NOTHING)),
+               NOTHING)
+
+
+def refund_when_committed(order: Order, amount: Decimal, key: str) -> None:
+    """Inside the caller's transaction: refund `amount` to the cards once it commits."""
+    if amount > 0:
+        after_commit("refund_card", order.id, str(amount), key)
+
+
+def request_refund(order_id: int, version: int, amount: Decimal, once: str,
+                   user: User | None) -> None:
+    """Staff's `Refund`: an amount back to the cards that paid this order (a job)."""
+    from app.services.orders import claim
+
+    with transaction():
+        order = claim(order_id, version)
+        check_refund(amount, refundable(order))
+        log_event(order, "refund", f"Refund of {format_money(amount)} to the card requested",
+                  user)
+        refund_when_committed(order, amount, f"refund-{order_id}-{once}")
+
+
+def refund(order_id: int, amount: Decimal, key: str) -> None:
+    """The job: refund up to `amount` through Stripe and record each refund once, as a
+    negative card payment. Keys per PaymentIntent make a retried job refund once."""
+    order = db.session.get(Order, order_id)
+    plan = plan_card_refund(min(amount, refundable(order)), card_charges(order))
+    db.session.rollback()
+    stripe_client = stripe_gateway.client()
+    for intent_id, part in plan:
+        made = stripe_client.v1.refunds.create(
+            params={"payment_intent": intent_id, "amount": to_cents(part)},
+            options={"idempotency_key": f"{key}-{intent_id}"})
+        with transaction():
+            order = db.session.scalar(select(Order).where(Order.id == order_id)
+                                      .with_for_update())
+            reference = f"{intent_id} refund {made.id}"
+            if db.session.scalar(select(Payment.id).where(Payment.reference == reference)):
+                continue
+            db.session.add(Payment(order=order, amount=-part, method=CARD, reference=reference))
+            order.amount_paid -= part
+            log_event(order, "refund", f"Refunded {format_money(part)} to the card ({made.id})")
