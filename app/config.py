@@ -39,6 +39,10 @@ class Config:
     LOGIN_IP_RATE_LIMIT = "20 per minute"
     # "Find my order" requests per IP: each match emails the shopper their status link.
     FIND_ORDER_RATE_LIMIT = "5 per 10 minutes"
+    # Card testing (bots trying stolen cards): every card a visitor tries needs a card
+    # setup from us, so those are counted per IP and, tighter, per browser session.
+    CARD_IP_RATE_LIMIT = "10 per hour"
+    CARD_SESSION_RATE_LIMIT = "5 per hour"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

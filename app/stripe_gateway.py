@@ -1,8 +1,13 @@
 """The one place that talks to Stripe (or localstripe, its stand-in for tests)."""
 from urllib.parse import urlsplit
 
+import math
+import secrets
+
 import stripe
-from flask import current_app
+from flask import current_app, jsonify, request, session
+
+from app.extensions import limiter
 
 
 def cards_enabled() -> bool:
@@ -47,6 +52,25 @@ def allow_stripe_js(response):
             f"frame-src {origin}; form-action 'self'; base-uri 'none'; "
             "object-src 'none'; frame-ancestors 'none'")
     return response
+
+
+def card_attempt_refused():
+    """Count one card attempt of this visitor; a 429 answer once they tried too many.
+
+    Per IP and per session, through the shared limiter that also throttles sign-in."""
+    config = current_app.config
+    visitor = session.setdefault("card_visitor", secrets.token_urlsafe(12))
+    counts = [(config["CARD_IP_RATE_LIMIT"], "card-ip", request.remote_addr or "unknown"),
+              (config["CARD_SESSION_RATE_LIMIT"], "card-session", visitor)]
+    waits = [wait for count in counts if (wait := limiter.blocked(*count))]
+    if waits:
+        minutes = math.ceil(max(waits) / 60)
+        answer = jsonify(error=f"Too many card attempts. Try again in {minutes} "
+                               f"minute{'s' if minutes != 1 else ''}, or pay by bank deposit.")
+        return answer, 429, {"Retry-After": str(math.ceil(max(waits)))}
+    for count in counts:
+        limiter.failed(*count)
+    return None
 
 
 def verify_event(payload: bytes, signature: str) -> stripe.Event:

@@ -126,6 +126,8 @@ def card_setup():
     form = CardSetupForm()
     if not stripe_gateway.cards_enabled() or not form.validate_on_submit():
         return jsonify(error="Card payments are not available: reload the page"), 400
+    if refused := stripe_gateway.card_attempt_refused():
+        return refused
     try:
         setup = cards.start_card_setup(form.email.data.strip(), form.once.data)
     except stripe.StripeError:

@@ -91,6 +91,8 @@ def pay_now_card(token: str):
     form = CardSetupForm()
     if not form.validate_on_submit():
         return jsonify(error="Reload the page and try again"), 400
+    if refused := stripe_gateway.card_attempt_refused():
+        return refused
     try:
         setup = cards.start_card_setup(order.email, form.once.data)
     except stripe.StripeError:

@@ -2,6 +2,7 @@
 import re
 from decimal import Decimal
 
+import pytest
 import requests
 
 from app.extensions import db
@@ -164,3 +165,42 @@ def test_all_settings_and_tools_lists_the_payments_tab(admin_client):
 def shop_settings():
     from app.services.settings import get_settings
     return get_settings()
+
+
+@pytest.fixture
+def throttled(app, monkeypatch):
+    """The shared limiter on, in memory, with a tight card limit."""
+    from limits.storage import MemoryStorage
+    from limits.strategies import FixedWindowRateLimiter
+
+    from app.throttle import Counts
+
+    counts = app.extensions["limiter"]
+    monkeypatch.setitem(app.extensions, "limiter", Counts(
+        FixedWindowRateLimiter(MemoryStorage()), counts.fallback, counts.prefix, enabled=True))
+    monkeypatch.setitem(app.config, "CARD_SESSION_RATE_LIMIT", "3 per hour")
+    monkeypatch.setitem(app.config, "CARD_IP_RATE_LIMIT", "5 per hour")
+
+
+def test_card_attempts_beyond_the_limit_per_session_are_refused_with_a_clear_message(
+        client, shop, cards, throttled):
+    shop.product("TEA-1", on_hand=5)
+    client.submit("/cart/add/TEA-1", {"quantity": "1"})
+    client.get("/checkout")
+    answers = [client.submit("/checkout/card", {"once": f"attempt-{n:04d}", "email": "a@b.co"})
+               for n in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[3].get_json()["error"].startswith("Too many card attempts. Try again in 60 ")
+    assert int(answers[3].headers["Retry-After"]) > 0
+
+
+def test_card_attempts_beyond_the_limit_per_address_are_refused_across_sessions(
+        app, shop, cards, throttled):
+    shop.product("TEA-1", on_hand=5)
+    codes = []
+    for n in range(6):  # a new session each time, as a bot dropping its cookies would
+        visitor = app.test_client()
+        visitor.submit("/cart/add/TEA-1", {"quantity": "1"})
+        codes.append(visitor.submit("/checkout/card", {"once": f"attempt-{n:04d}",
+                                                       "email": "a@b.co"}).status_code)
+    assert codes == [200, 200, 200, 200, 200, 429]
