@@ -34,6 +34,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from app.database import configure_engine
     from app.models import User
+    from app.services import catalog
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=str(Path(app.root_path).parent / "migrations"))
@@ -54,7 +55,8 @@ def register_extensions(app: Flask) -> None:
 
     with app.app_context():
         configure_engine(db.engine)
-        page_cache.init_app(app, db.engine)
+        page_cache.init_app(app, db.engine, read_faces=catalog.faces,
+                            flushed=catalog.flushed_changes)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -75,7 +75,7 @@ class Config:
     STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
     STRIPE_CURRENCY = os.environ.get("STRIPE_CURRENCY", "aud")
     CATALOGUE_PAGE_SIZE = 24
-    # Rendered catalogue and product pages kept per process (app/page_cache.py); 0: off.
+    # Rendered catalogue and product pages kept per process (app/page_cache/); 0: off.
     PAGE_CACHE_SIZE = int(os.environ.get("PAGE_CACHE_SIZE", "4096"))
     ADMIN_PAGE_SIZE = 50
 

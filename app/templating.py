@@ -1,8 +1,9 @@
 """Filters and globals for the templates."""
 from datetime import date, datetime
 from decimal import Decimal
+from urllib.parse import quote
 
-from flask import Flask
+from flask import Flask, current_app, request, url_for
 
 from app.domain.money import format_money
 from app.domain.orders import OrderStatus
@@ -29,6 +30,26 @@ def moment(value: datetime | None) -> str:
     return "" if value is None else f"{value:%d %b %Y %H:%M} UTC"
 
 
+STAND_IN = "__path_for__"  # letters and underscores: url_for leaves them as they are
+
+
+def path_for(endpoint: str, **value: str) -> str:
+    """url_for(endpoint, name=value) for a link drawn many times on one page (a card
+    per product, a row per order): the path is built once per endpoint with a
+    stand-in value, and each link puts its value in the stand-in's place, quoted as
+    url_for quotes a path segment. url_for costs tens of microseconds a call."""
+    ((name, arg),) = value.items()
+    shapes = current_app.extensions.setdefault("path_for", {})
+    key = (endpoint, name, request.script_root)
+    shape = shapes.get(key)
+    if shape is None:
+        shape = shapes[key] = url_for(endpoint, **{name: STAND_IN}).split(STAND_IN, 1)
+    return f"{shape[0]}{quote(str(arg), safe=PATH_SAFE)}{shape[1]}"
+
+
+PATH_SAFE = "!$&'()*+,/:;=@"  # what werkzeug's converters leave unquoted
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(money)
     app.add_template_filter(day)
@@ -37,6 +58,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda status: BADGES.get(status, ""), "badge")
     app.add_template_global(list(OrderStatus), "ORDER_STATUSES")
     app.add_template_global(new_once_token, "one_time_token")
+    app.add_template_global(path_for)
 
 
 def count(value: int) -> str:

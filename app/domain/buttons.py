@@ -1,4 +1,5 @@
-"""Which buy button a product shows (docs/rules.md, The buy button)."""
+"""Which buy button a product shows (docs/rules.md, The buy button), and what the
+storefront says about its stock."""
 import enum
 from dataclasses import dataclass
 
@@ -55,3 +56,23 @@ def most_a_cart_may_take(stock: StockView, store_allows: bool) -> int | None:
     """Units one purchase may take: what is available plus room on backorder."""
     room = backorder_room(stock, store_allows)
     return None if room is None else max(stock.available, 0) + room
+
+
+# What the storefront says about stock. A merchant wants shoppers to know whether they
+# can have it now and to hurry when few are left, not the warehouse's exact figure
+# (which competitors read too, and which would make every sale change the page).
+LOW_STOCK = 5  # at or below this many available, the page says how many are left
+
+
+def units_left(available: int) -> int | None:
+    """The count the storefront shows: None while there are more than LOW_STOCK
+    ("In stock"), else how many are left, 0 when none are."""
+    return None if available > LOW_STOCK else max(available, 0)
+
+
+def shown_stock(stock: StockView) -> tuple[int | None, Policy, bool]:
+    """All the storefront shows of a product's stock, for any store settings: two
+    products with the same value show the same stock line, buy button and arrival note
+    under the same settings (the button's room only matters while it is zero)."""
+    room_left = stock.backorder_limit is None or stock.waiting < stock.backorder_limit
+    return units_left(stock.available), stock.policy, room_left

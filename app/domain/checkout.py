@@ -143,16 +143,19 @@ def promise(items: Sequence[CartItem], rules: SplitRules) -> Promise:
     takes = [take(item) for item in items]
     lines = [Line(id=i, sku=item.sku, quantity=item.quantity, allocated=taken.allocated,
                   unit_price=Decimal("0.00"))
+             # strict=True only guards: `takes` has one take per item (pyproject.toml: mutmut)
              for i, (item, (taken, _)) in enumerate(zip(items, takes, strict=True))]
     waiting = {line.id: line.quantity - line.allocated for line in lines}
     shipments: list[Sequence[Line]] = [lines]
     # Checkout splits only when backorders are created and something waits: the same test.
     if rules.create_backorder and any(waiting.values()):
         plan = plan_split(lines, waiting, Decimal("0.00"), rules)
-        if plan is not None and not plan.order_becomes_backorder:
-            shipments = [plan.parent, plan.backorder]
+        assert plan is not None  # something is on backorder, so there is a plan
+        # When the order itself becomes the backorder, the plan's parent is the whole order.
+        shipments = [plan.parent, plan.backorder]
 
     return settle(shipments, lines, problems={
+        # strict=True only guards: `lines` has one line per take (pyproject.toml: mutmut)
         line.id: problem for line, (_, problem) in zip(lines, takes, strict=True)})
 
 
@@ -178,7 +181,7 @@ def settle(shipments: Sequence[Sequence[Line]], lines: Sequence[Line],
     for part in shipments:
         ready = shipment((line.quantity, line.allocated) for line in part).ready
         for line in part:
-            order.setdefault(line.id, line)
+            order.setdefault(line.id, line)  # pragma: no mutate (`lines` already holds it)
             quantity[line.id] = quantity.get(line.id, 0) + line.quantity
             ship_now[line.id] = ship_now.get(line.id, 0) + (line.quantity if ready else 0)
             reserved[line.id] = reserved.get(line.id, 0) + (0 if ready else line.allocated)

@@ -7,7 +7,8 @@ from app.extensions import db
 from app.models import Order, OrderLine, Payment, StoreSettings, User
 from app.models.orders import CREDIT
 from app.services import notifications
-from app.services.records import log_event, next_order_number, next_suffix, reference
+from app.services.records import (log_event, moved_units, next_order_number, next_suffix,
+                                  reference, split_messages)
 from app.services.settings import split_rules
 
 
@@ -60,9 +61,11 @@ def split_order(order: Order, bko: Mapping[int, int], settings: StoreSettings,
     if plan.backorder_paid:
         _carry_payment(order, backorder, plan.backorder_paid, user)
 
-    moved = ", ".join(f"{part.quantity} x {part.sku}" for part in plan.backorder)
-    log_event(order, "split", f"Backorder {backorder.reference} created with {moved}", user)
-    log_event(backorder, "split", f"Split from {order.reference} with {moved}", user)
+    on_parent, on_backorder = split_messages(
+        order.reference, backorder.reference,
+        moved_units((part.quantity, part.sku) for part in plan.backorder))
+    log_event(order, "split", on_parent, user)
+    log_event(backorder, "split", on_backorder, user)
     if notify:
         notifications.queue(backorder, _backorder_email(plan.backorder))
     return backorder

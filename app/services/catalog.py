@@ -4,16 +4,22 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from itertools import chain
 
-from app.domain.buttons import BuyButton, Policy, buy_button, most_a_cart_may_take
+from sqlalchemy import Connection, inspect, select
+from sqlalchemy.orm import Session
+
+from app.domain.buttons import (BuyButton, Policy, StockView, buy_button,
+                                most_a_cart_may_take, shown_stock, units_left)
 from app.domain.errors import DomainError
 from app.extensions import db
 from app.models import Order, Product, StoreSettings, User
+from app.page_cache import Changes
 from app.pagination import Page, Window, keyset, paginate
 from app.services import ledger, transaction
 from app.services.inventory import adjust
 from app.services.records import lock_products
+from app.services.settings import SETTINGS_ID
 
 
 class DuplicateSku(DomainError):
@@ -50,6 +56,15 @@ def product_list_page(number: int, size: int, query: str = "") -> Page:
 
 def find_product(sku: str) -> Product | None:
     return db.session.scalar(select(Product).where(Product.sku == sku))
+
+
+def product_offer(sku: str) -> "Offer | None":
+    """A product and what the storefront shows for it: one query, the settings row
+    read alongside the product's."""
+    row = db.session.execute(
+        select(Product, StoreSettings).join(StoreSettings, StoreSettings.id == SETTINGS_ID)
+        .where(Product.sku == sku)).first()
+    return None if row is None else offer_for(*row)
 
 
 def products_by_sku(skus: Iterable[str]) -> dict[str, Product]:
@@ -108,6 +123,11 @@ class Offer:
     button: BuyButton
     arrival_date: date | None
     most: int | None  # the most units one cart may take; None for no limit
+    left: int | None  # the units the page counts: None for "In stock", else 0 to LOW_STOCK
+
+    @property
+    def face(self) -> tuple:
+        return face(self.product)
 
 
 def offer_for(product: Product, settings: StoreSettings) -> Offer:
@@ -116,4 +136,46 @@ def offer_for(product: Product, settings: StoreSettings) -> Offer:
     shows_date = settings.show_arrival_date and product.available <= 0
     return Offer(product=product, button=buy_button(stock, allows),
                  arrival_date=product.arrival_date if shows_date else None,
-                 most=most_a_cart_may_take(stock, allows))
+                 most=most_a_cart_may_take(stock, allows), left=units_left(product.available))
+
+
+# Everything of a product that a storefront page shows, under any settings. The kept
+# pages are dropped when a product's face changes (app/page_cache/): a sale that
+# leaves 37 instead of 38 keeps "In stock", and the page with it.
+FACE_COLUMNS = (Product.id, Product.sku, Product.name, Product.description, Product.price,
+                Product.arrival_date, Product.on_hand, Product.committed, Product.waiting,
+                Product.backorder_policy, Product.backorder_limit)
+
+
+def face(product) -> tuple:
+    """The face of a Product, or of a row of FACE_COLUMNS."""
+    stock = StockView(available=product.on_hand - product.committed,
+                      policy=product.backorder_policy, waiting=product.waiting,
+                      backorder_limit=product.backorder_limit)
+    return (product.sku, product.name, product.description, product.price,
+            product.arrival_date, shown_stock(stock))
+
+
+def faces(connection: Connection, product_ids: Iterable[int]) -> dict[int, tuple]:
+    """The faces of these products as committed now, by id (a product gone is missing)."""
+    rows = connection.execute(select(*FACE_COLUMNS).where(Product.id.in_(list(product_ids))))
+    return {row.id: face(row) for row in rows}
+
+
+def flushed_changes(session: Session) -> Changes | None:
+    """What a flush changed of what the storefront shows, with the products' new faces."""
+    faces: dict[int, tuple | None] = {}
+    listed = False
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, StoreSettings):
+            return Changes(everything=True)
+        if not isinstance(obj, Product) or obj.id is None:
+            continue
+        if obj in session.deleted:
+            faces[obj.id], listed = None, True
+            continue
+        listed = listed or obj in session.new or inspect(obj).attrs.name.history.has_changes()
+        faces[obj.id] = face(obj)
+    if not faces:
+        return None
+    return Changes(products=frozenset(faces), listed=listed, faces=faces)

@@ -13,7 +13,7 @@ from app.services import ledger, notifications, transaction
 from app.services.backorders import split_order
 from app.services.promises import cart_promise
 from app.services.records import (claim_submission, lock_products, log_event,
-                                  next_order_number, reference)
+                                  next_order_number, placed_message, reference)
 from app.services.settings import get_settings
 
 
@@ -70,7 +70,7 @@ def place_order(items: Mapping[str, int], customer: Customer, once: str | None =
         order.total = sum((products[sku].price * qty for sku, qty in items.items()),
                           Decimal("0.00"))
         db.session.add(order)
-        log_event(order, "placed", f"Order placed by {customer.name}")
+        log_event(order, "placed", placed_message(customer.name))
 
         # The stock rows are locked last, so each checkout holds them briefly. The
         # lines and ledger rows follow in one batched insert each.

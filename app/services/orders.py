@@ -6,7 +6,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from app.domain.errors import DomainError, InvalidQuantity, OrderNotEditable, StaleOrder
-from app.domain.money import format_money
 from app.domain.orders import (BACKORDER_STATUSES, NOT_EDITABLE, SPLITTABLE_STATUSES,
                                OrderStatus, backorder_refusal, check_line_quantity, check_move,
                                check_total_covers_payment, dispatch_refusal)
@@ -16,7 +15,7 @@ from app.models import Order, OrderLine, Payment, Product, User
 from app.services import cards, ledger, notifications, release_charges, transaction
 from app.services.backorders import split_order
 from app.services.inventory import serve_arrivals
-from app.services.records import lock_products, log_event
+from app.services.records import lock_products, log_event, payment_message, status_message
 from app.services.settings import get_settings
 
 
@@ -110,8 +109,7 @@ def record_payment(order_id: int, version: int, amount: Decimal, method: str,
                           user_id=user.id if user else None)
         order.amount_paid += amount
         db.session.add(payment)
-        log_event(order, "payment", f"Payment of {format_money(amount)} by {method} recorded",
-                  user)
+        log_event(order, "payment", payment_message(amount, method), user)
     return payment
 
 
@@ -142,7 +140,7 @@ def _move(order: Order, status: OrderStatus, user: User | None) -> None:
         cards.refund_when_committed(order, cards.refundable(order), f"cancel-{order.id}")
     elif status is OrderStatus.DISPATCHED:
         _ship_stock(order, user)
-    log_event(order, "status", f"Status changed from {old} to {status}", user)
+    log_event(order, "status", status_message(old, status), user)
     if status is OrderStatus.NEW and old in BACKORDER_STATUSES:
         notifications.queue(order, "backorder_released")
         release_charges.charge_when_released(order)

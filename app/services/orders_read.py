@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, func, literal, or_, select, union_all
-from sqlalchemy.orm import aliased, selectinload, undefer
+from sqlalchemy.orm import aliased, joinedload, selectinload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.domain.orders import OrderStatus
@@ -82,7 +82,7 @@ def orders_page(number: int, size: int, status: OrderStatus | None = None,
 def orders_query(status: OrderStatus | None = None, query: str = "") -> Select:
     """The orders list's statement, newest first."""
     return (select(Order).where(*order_filters(status, query)).order_by(Order.id.desc())
-            .options(selectinload(Order.parent), selectinload(Order.backorders)))
+            .options(joinedload(Order.parent), selectinload(Order.backorders)))
 
 
 def order_filters(status: OrderStatus | None, query: str) -> list[ColumnElement[bool]]:

@@ -1,11 +1,13 @@
 """Small writers shared by the order use cases: numbers, timeline events, row locks."""
 from collections.abc import Iterable
+from decimal import Decimal
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.domain.errors import AlreadySubmitted
+from app.domain.money import format_money
 from app.models import Order, OrderEvent, OrderNumber, Product, Submission, User
 
 
@@ -17,6 +19,33 @@ def next_order_number() -> int:
 
 def reference(prefix: str, number: int, suffix: int | None = None) -> str:
     return f"{prefix}{number}" if suffix is None else f"{prefix}{number}-{suffix}"
+
+
+# The timeline's sentences, one builder each: the services write them and the benchmark
+# seeder (bench/seeding.py) writes the same ones in bulk.
+
+def placed_message(customer_name: str) -> str:
+    return f"Order placed by {customer_name}"
+
+
+def moved_units(parts: Iterable[tuple[int, str]]) -> str:
+    """What a split moved, as "2 x TEA-001, 1 x POT-001" from (quantity, sku) pairs."""
+    return ", ".join(f"{quantity} x {sku}" for quantity, sku in parts)
+
+
+def split_messages(parent_reference: str, backorder_reference: str,
+                   moved: str) -> tuple[str, str]:
+    """The split's event on the parent's timeline and on the backorder's."""
+    return (f"Backorder {backorder_reference} created with {moved}",
+            f"Split from {parent_reference} with {moved}")
+
+
+def payment_message(amount: Decimal, method: str) -> str:
+    return f"Payment of {format_money(amount)} by {method} recorded"
+
+
+def status_message(old: object, new: object) -> str:
+    return f"Status changed from {old} to {new}"
 
 
 def next_suffix(order: Order) -> int:

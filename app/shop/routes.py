@@ -28,6 +28,11 @@ def id_arg(name: str) -> int | None:
     return value if value is not None and 0 < value <= MAX_ID else None
 
 
+def faces(offers) -> dict:
+    """What a page shows of each of its products, for the page cache."""
+    return {offer.product.id: offer.face for offer in offers}
+
+
 @bp.get("/")
 def catalogue():
     """The catalogue, one page at a time (?after=<id> / ?before=<id>), with buy buttons."""
@@ -39,16 +44,19 @@ def catalogue():
                                         after=after, before=before)
         return {"window": window,
                 "offers": [catalog.offer_for(p, settings) for p in window.items]}
-    return page_cache.render(("catalogue", after, before), "shop/catalogue.html", load)
+    return page_cache.render(("catalogue", after, before), "shop/catalogue.html", load,
+                             shows=lambda context: faces(context["offers"]), lists=True)
 
 
 @bp.get("/products/<sku>")
 def product(sku: str):
     """A product page with its quantity and buy button."""
     def load() -> dict:
-        found = catalog.find_product(sku) or abort(404)
-        return {"offer": catalog.offer_for(found, get_settings()), "form": AddToCartForm()}
-    return page_cache.render(("product", sku), "shop/product.html", load)
+        offer = catalog.product_offer(sku) or abort(404)
+        # The page's CSRF token is put in per response (csrf_token()), not by the form.
+        return {"offer": offer, "form": AddToCartForm(meta={"csrf": False})}
+    return page_cache.render(("product", sku), "shop/product.html", load,
+                             shows=lambda context: faces([context["offer"]]))
 
 
 @bp.get("/orders/<token>")

@@ -7,7 +7,7 @@ Create Date: 2026-11-27 21:10:00
 A statement-level trigger per table sends NOTIFY shop_changed; PostgreSQL delivers it
 when the transaction commits (never on a rollback) and folds the repeats of one
 transaction into one. Each app process LISTENs and stops serving the pages it kept
-(app/page_cache.py). SQLite needs nothing here: the app reads PRAGMA data_version.
+(app/page_cache/). SQLite: see a7d41c9e0f36.
 """
 from alembic import op
 

@@ -90,7 +90,7 @@ def test_dispatching_with_money_due_asks_staff_to_confirm(page, placed, sign_in_
     page.get_by_role("button", name="Save", exact=True).click()
     confirm = page.get_by_label("Dispatch with $20.00 still due", exact=True)
     expect(confirm).to_have_accessible_description(re.compile(
-        r"^\$20\.00 is still due on this order: tick 'Dispatch with \$20\.00 still due'"))
+        r"\$20\.00 is still due on this order: tick 'Dispatch with \$20\.00 still due'"))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Order {reference} Pack")
     confirm.check()
     page.get_by_role("button", name="Save", exact=True).click()

@@ -77,9 +77,10 @@ SETTINGS = {
 
 def help_below(page: Page, label: str):
     """The help a setting's aria-describedby points at."""
-    ids = page.get_by_label(label, exact=True).get_attribute("aria-describedby")
-    assert ids, f"{label} has no aria-describedby"
-    return page.locator(f"#{ids.split()[0]}")
+    ids = (page.get_by_label(label, exact=True).get_attribute("aria-describedby") or "").split()
+    hints = [i for i in ids if i.endswith("-hint")]
+    assert len(hints) == 1, f"{label}: aria-describedby={ids}"
+    return page.locator(f"#{hints[0]}")
 
 
 def test_the_help_of_each_setting_is_visible_under_it(page, sign_in_as):

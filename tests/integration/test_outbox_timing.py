@@ -19,7 +19,7 @@ from app.services import notifications, transaction
 from app.services.notifications import send_due
 
 from tests.support.services import order, outbox, place
-from .test_email_outbox import mail_server  # noqa: F401 - the SMTP server fixture
+from tests.integration.test_email_outbox import mail_server  # noqa: F401 - the SMTP server fixture
 
 PATIENCE = 20.0  # seconds before a wait gives up: only reached when something hangs
 
@@ -97,7 +97,8 @@ def test_an_email_whose_send_failed_is_retried_by_the_timer_without_another_requ
     wait_for(lambda: shop.read(lambda: outbox()[0].sent_at is not None), "marked sent")
 
 
-def test_a_sender_started_later_sends_what_was_left_waiting(shop, sender, mail_server):  # noqa: F811
+def test_a_sender_started_later_sends_what_was_left_waiting(
+        shop, sender, mail_server):  # noqa: F811
     """Queued by a process that died before sending, say: the next process sends it."""
     mail_server.start()
     shop.product("TEA-1", on_hand=5)
@@ -128,7 +129,8 @@ def test_a_commit_that_queued_an_email_wakes_the_sender_and_a_rollback_does_not(
     assert [email.subject for email in outbox()] == ["Your order N1001 is placed"]
 
 
-def test_two_senders_at_once_send_each_email_once(ctx, shop, mail_server, monkeypatch):  # noqa: F811
+def test_two_senders_at_once_send_each_email_once(
+        ctx, shop, mail_server, monkeypatch):  # noqa: F811
     mail_server.start()
     shop.product("TEA-1", on_hand=20)
     for _ in range(5):

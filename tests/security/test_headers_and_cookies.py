@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
+from app import create_app, mail_sender
 from app.config import Config, ProductionConfig
 from app.domain.buttons import Policy
 from app.extensions import db
@@ -103,6 +103,7 @@ def production(monkeypatch, app):
         return made[-1]
     yield make
     for instance in made:
+        mail_sender.sender(instance).stop()  # a request started its thread: stop it
         with instance.app_context():
             db.engine.dispose()
 

@@ -2,7 +2,8 @@
 import pytest
 
 from app.domain.errors import IllegalTransition
-from app.domain.orders import OPEN_STATUSES, OrderStatus, check_move, next_statuses
+from app.domain.orders import (OPEN_STATUSES, OrderStatus, check_move, move_refusal,
+                               next_statuses, statuses_to_offer)
 
 S = OrderStatus
 NEW, ON_HOLD, NEW_BKO, APPROVED = S.NEW, S.ON_HOLD, S.NEW_BACKORDER, S.BACKORDER_APPROVED
@@ -89,3 +90,16 @@ def test_dispatched_and_cancelled_orders_move_no_more(final, target):
 
 def test_open_orders_are_those_not_yet_dispatched_or_cancelled():
     assert set(OPEN_STATUSES) == set(BEFORE_DISPATCH)
+
+
+def test_an_order_holds_units_unless_the_caller_says_it_is_empty():
+    """The tables above leave has_units out: every order in them holds units."""
+    assert move_refusal(NEW, PICK, ALLOCATED) is None
+    assert statuses_to_offer(NEW, ALLOCATED) == [NEW, ON_HOLD, PICK, CANCELLED]
+
+
+def test_check_move_refuses_pick_to_an_order_with_no_units_left():
+    """An empty parent (every unit on its backorder) has nothing to ship."""
+    with pytest.raises(IllegalTransition,
+                       match="This order has no items left to ship, so it cannot move to Pick"):
+        check_move(NEW, PICK, fully_allocated=ALLOCATED, has_units=False)

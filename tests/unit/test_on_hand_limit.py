@@ -14,6 +14,7 @@ FULL = f"On hand cannot go above {MAX_ON_HAND:,} units: "
     (MAX_ON_HAND, 0),                      # nothing added
     (MAX_ON_HAND, -5),                     # taking away is never this rule's business
     (MAX_ON_HAND + 10, -1),                # a figure saved above the limit can still go down
+    (MAX_ON_HAND + 10, 0),                 # ... or be left as it is
 ])
 def test_on_hand_may_reach_the_limit(on_hand, units):
     check_on_hand_room(on_hand, units)

@@ -16,23 +16,18 @@ def open_order(client, reference: str) -> Page:
     return Page(response)
 
 
-def save(client, reference: str, page: Page | None = None, button: str = "Save", **by_label):
-    """Press a button of the order form after filling fields found by their labels."""
-    page = page or open_order(client, reference)
+def press(client, page: Page, button: str, **by_label):
+    """Press a button after filling the fields of its form, found by their labels."""
+    form = page.form_of(button)
     data = page.form_data(button)
     for label, value in by_label.items():
         data[page.control(label).attrs["name"]] = str(value)
-    return client.submit(f"/admin/orders/{reference}", data)
-
-
-def set_fields(page: Page, **by_label) -> dict:
-    return {page.control(label).attrs["name"]: str(value) for label, value in by_label.items()}
-
-
-def press(client, reference: str, page: Page, button: str, fields: dict | None = None):
-    form = page.form_of(button)
-    data = {**page.form_data(button), **(fields or {})}
     return client.submit(form.attrs["action"], data)
+
+
+def save(client, reference: str, page: Page | None = None, **by_label):
+    """Press Save on the order page (opened now unless given) after filling fields by label."""
+    return press(client, page or open_order(client, reference), "Save", **by_label)
 
 
 def listed(client, url: str) -> list[str]:
@@ -49,11 +44,11 @@ def totals(page: Page) -> dict[str, str]:
 
 
 def related(page: Page) -> str:
-    return page.root.find("section", aria_labelledby="related-title").text
+    return section(page, "related-title")
 
 
 def timeline(page: Page) -> str:
-    return page.root.find("section", aria_labelledby="timeline-title").text
+    return section(page, "timeline-title")
 
 
 def line_rows(page: Page) -> list[list[str]]:
@@ -71,15 +66,6 @@ def line_rows(page: Page) -> list[list[str]]:
 
 def status_options(page: Page) -> list[str]:
     return page.options("Status")
-
-
-def fill_and_press(client, page: Page, button: str, **by_label):
-    """Press a button after filling the fields of its form, found by their labels."""
-    form = page.form_of(button)
-    data = page.form_data(button)
-    for label, value in by_label.items():
-        data[page.control(label).attrs["name"]] = str(value)
-    return client.submit(form.attrs["action"], data)
 
 
 def section(page: Page, title_id: str) -> str:

@@ -1,4 +1,4 @@
-"""The header's Cart link counts the visitor's units, also on kept pages (app/page_cache.py)."""
+"""The header's Cart link counts the visitor's units, also on kept pages (app/page_cache/)."""
 import re
 import time
 
@@ -44,7 +44,7 @@ def test_two_visitors_each_see_their_own_cart_count_on_a_kept_page(app, client, 
     assert kept_view(other, url, count_queries) == ("Cart (1)", 0)
     assert kept_view(empty, url, count_queries) == ("Cart (0)", 0)
     # Kept pages hold a marker where the count goes, never one visitor's count.
-    kept = list(page_cache.shelf(app).pages.values())
+    kept = page_cache.kept_pages(app)
     assert kept and all("cart_count" in page.parts for page in kept)
     assert not any("Cart (3)" in part for page in kept for part in page.parts)
 

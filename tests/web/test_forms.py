@@ -323,8 +323,8 @@ def order_form(client, reference: str) -> dict:
     return Page(client.get(f"/admin/orders/{reference}")).form_data("Save")
 
 
-@pytest.mark.parametrize("quantity, message, status",
-                         [(row.value, row.message, row.status) for row in bad.order_quantities("ORD-1")])
+@pytest.mark.parametrize("quantity, message, status", [
+    (row.value, row.message, row.status) for row in bad.order_quantities("ORD-1")])
 def test_order_page_refuses_bad_qty(admin_client, placed_order, snapshot, quantity, message,
                                     status):
     data = order_form(admin_client, placed_order)

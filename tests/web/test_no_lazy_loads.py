@@ -44,7 +44,7 @@ def test_the_fixture_does_refuse_a_lazy_load(ctx, full_shop, lazy_loads_refused)
 def test_every_page_renders_with_lazy_loads_refused(app, client, shop, full_shop,
                                                     lazy_loads_refused):
     order, backorder = full_shop
-    page_cache.shelf(app).pages.clear()  # render, do not serve kept pages
+    page_cache.clear(app)  # render, do not serve kept pages
     client.submit("/cart/add/IN-1", {"quantity": "1", "once": "a"})
     client.submit("/cart/add/OUT-1", {"quantity": "2", "once": "b"})
     shopper = ["/", "/products/IN-1", "/products/OUT-1", "/cart", "/checkout",

@@ -8,7 +8,7 @@ import pytest
 from app.domain.buttons import Policy
 from app.domain.orders import OrderStatus
 from app.models import Role
-from tests.web.order_page import fill_and_press, open_order, save, section, totals
+from tests.web.order_page import open_order, press, save, section, totals
 from tests.web.pages import Page
 
 S = OrderStatus
@@ -41,7 +41,7 @@ def test_a_stale_save_says_so_above_the_form_with_a_link_to_reload(staff_client,
     page = open_order(staff_client, two_lines)
     assert save(other_staff, two_lines, Status="On Hold").status_code == 302
     before = snapshot()
-    response = fill_and_press(staff_client, page, "Save", Status="Cancelled")
+    response = press(staff_client, page, "Save", Status="Cancelled")
     assert response.status_code == 409
     refused = Page(response)
     alert = refused.root.find("div", role="alert")
@@ -62,7 +62,7 @@ def test_every_stale_form_of_the_order_page_says_so_above_the_form(staff_client,
     page = open_order(staff_client, two_lines)
     assert save(other_staff, two_lines, Status="On Hold").status_code == 302
     before = snapshot()
-    response = fill_and_press(staff_client, page, button, **fields)
+    response = press(staff_client, page, button, **fields)
     assert response.status_code == 409
     assert STALE in Page(response).root.find("div", role="alert").text
     assert snapshot() == before
@@ -167,13 +167,13 @@ def test_a_form_address_of_an_unknown_order_leads_to_its_404(staff_client):
 
 def test_a_payment_reads_in_dollars_in_the_flash_timeline_and_payments(staff_client, two_lines):
     page = open_order(staff_client, two_lines)
-    response = fill_and_press(staff_client, page, "Record payment", Amount="36", Method="Bank deposit")
+    response = press(staff_client, page, "Record payment", Amount="36", Method="Bank deposit")
     assert response.status_code == 302
     page = open_order(staff_client, two_lines)
     assert "Payment of $36.00 by Bank deposit recorded" in page.flashes()
     assert "Payment of $36.00 by Bank deposit recorded" in section(page, "timeline-title")
     assert "$36.00 by Bank deposit" in section(page, "payment-title")
-    refused = fill_and_press(staff_client, page, "Record payment", Amount="4.01")
+    refused = press(staff_client, page, "Record payment", Amount="4.01")
     assert "That is more than the $4.00 still due" in Page(refused).errors("Amount")
 
 
@@ -204,7 +204,7 @@ def test_dispatching_with_money_due_asks_to_confirm_and_changes_nothing_until_th
     page = open_order(staff_client, reference)
     assert page.control("Dispatch with $20.00 still due").attrs["type"] == "checkbox"
     before = snapshot()
-    response = fill_and_press(staff_client, page, "Save", Status="Dispatched")
+    response = press(staff_client, page, "Save", Status="Dispatched")
     assert response.status_code == 409
     warning = Page(response).errors("Dispatch with $20.00 still due")
     assert warning == ["$20.00 is still due on this order: tick 'Dispatch with $20.00 still "
@@ -212,7 +212,7 @@ def test_dispatching_with_money_due_asks_to_confirm_and_changes_nothing_until_th
     assert snapshot() == before
 
     confirmed = Page(response)
-    assert fill_and_press(staff_client, confirmed, "Save", Status="Dispatched",
+    assert press(staff_client, confirmed, "Save", Status="Dispatched",
                  **{"Dispatch with $20.00 still due": "y"}).status_code == 302
     assert orders.get(reference)["status"] is S.DISPATCHED
 
@@ -222,7 +222,7 @@ def test_a_paid_order_dispatches_without_a_question(staff_client, orders):
     orders.pay(reference, "20.00")
     page = open_order(staff_client, reference)
     assert not any(label.startswith("Dispatch with") for label in page.labels())
-    assert fill_and_press(staff_client, page, "Save", Status="Dispatched").status_code == 302
+    assert press(staff_client, page, "Save", Status="Dispatched").status_code == 302
     assert orders.get(reference)["status"] is S.DISPATCHED
 
 
@@ -232,7 +232,7 @@ def test_staff_correct_the_customers_name_email_and_address(staff_client, two_li
     page = open_order(staff_client, two_lines)
     assert (page.value("Name"), page.value("Email"), page.value("Address")) == \
         ("Sam Shopper", "shopper@example.com", "1 Main St")
-    response = fill_and_press(staff_client, page, "Save customer details", Name="Sam Jones",
+    response = press(staff_client, page, "Save customer details", Name="Sam Jones",
                      Email="sam.jones@example.com", Address="2 High St\nTown")
     assert response.status_code == 302
     page = open_order(staff_client, two_lines)
@@ -254,7 +254,7 @@ def test_bad_customer_details_are_refused_next_to_the_field(staff_client, two_li
                                                             label, value, message):
     page = open_order(staff_client, two_lines)
     before = snapshot()
-    response = fill_and_press(staff_client, page, "Save customer details", **{label: value})
+    response = press(staff_client, page, "Save customer details", **{label: value})
     assert response.status_code == 400
     assert message in Page(response).errors(label)
     assert snapshot() == before

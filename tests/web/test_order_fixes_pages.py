@@ -99,6 +99,17 @@ def test_staff_find_orders_by_part_of_the_customers_name_or_email(staff_client, 
     assert found == sorted((customers[name] for name in expected), reverse=True)
 
 
+@pytest.mark.parametrize("query", ["THÉ", "thé", "Thé Shop"])
+def test_a_search_by_name_matches_letters_beyond_ascii_in_any_case(staff_client, customers,
+                                                                   shop, query):
+    from app.services.checkout import Customer, place_order
+    reference = shop.read(lambda: place_order(
+        {"TEA-1": 1}, Customer(name="THÉ SHOP Ltd", email="orders@the.example",
+                               address="1 Main St", payment_method="Bank deposit")
+    ).order.reference)
+    assert listed(staff_client, f"/admin/orders?q={query}") == [reference]
+
+
 def test_the_search_box_says_what_it_searches(staff_client):
     page = Page(staff_client.get("/admin/orders"))
     assert page.control("Search by order id, customer, email or SKU").attrs["name"] == "q"

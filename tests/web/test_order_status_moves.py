@@ -33,7 +33,7 @@ def test_mark_as_new_releases_a_ready_backorder(staff_client, orders, status):
     orders.receive(sku, 2)
     page = open_order(staff_client, reference)
     assert "Ready" in page.root.find("h1").text
-    response = press(staff_client, reference, page, "Mark as New")
+    response = press(staff_client, page, "Mark as New")
     assert response.status_code == 302
     assert orders.get(reference)["status"] is S.NEW
     assert f"Status changed from {status} to New" in timeline(open_order(staff_client, reference))

@@ -2,11 +2,9 @@
 printed pages): never a 500, never a change."""
 import pytest
 
+from tests.support.bad_input import LONG, SCRIPT
 from tests.web.order_page import open_order
 from tests.web.pages import Page
-
-LONG = "x" * 10_000
-SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture

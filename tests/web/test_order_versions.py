@@ -4,7 +4,7 @@ import pytest
 
 from app.domain.orders import OrderStatus
 from app.models import Role
-from tests.web.order_page import STALE, open_order, press, save, set_fields
+from tests.web.order_page import STALE, open_order, press, save
 from tests.web.pages import Page
 
 S = OrderStatus
@@ -34,7 +34,7 @@ def test_a_stale_form_is_refused_and_saves_nothing(staff_client, other_staff, tw
     page = open_order(staff_client, two_lines)
     assert save(other_staff, two_lines, Status="On Hold").status_code == 302
     before = snapshot()
-    response = press(staff_client, two_lines, page, button, set_fields(page, **fields))
+    response = press(staff_client, page, button, **fields)
     assert response.status_code == 409
     assert STALE in Page(response).all_errors() + Page(response).flashes()
     assert snapshot() == before
@@ -46,7 +46,7 @@ def test_a_stale_split_is_refused(staff_client, shop, two_lines, orders, snapsho
     page = open_order(staff_client, two_lines)
     orders.pay(two_lines, "1.00")  # someone records a payment meanwhile
     before = snapshot()
-    response = press(staff_client, two_lines, page, "Save", set_fields(page, **{"BKO for A-1": 2}))
+    response = press(staff_client, page, "Save", **{"BKO for A-1": 2})
     assert STALE in Page(response).all_errors()
     assert snapshot() == before
     assert orders.get(two_lines)["backorders"] == []
@@ -58,7 +58,7 @@ def test_a_stale_mark_as_new_is_refused(staff_client, orders, snapshot):
     page = open_order(staff_client, reference)
     orders.move(reference, S.BACKORDER_APPROVED)
     before = snapshot()
-    response = press(staff_client, reference, page, "Mark as New")
+    response = press(staff_client, page, "Mark as New")
     assert STALE in Page(response).text
     assert snapshot() == before
 
@@ -69,10 +69,9 @@ def test_a_stale_mark_as_new_is_refused(staff_client, orders, snapshot):
 ])
 def test_the_same_form_posted_twice_applies_once(staff_client, two_lines, orders, button, fields):
     page = open_order(staff_client, two_lines)
-    data = set_fields(page, **fields)
-    assert press(staff_client, two_lines, page, button, data).status_code == 302
+    assert press(staff_client, page, button, **fields).status_code == 302
     after_first = orders.get(two_lines)
-    second = press(staff_client, two_lines, page, button, data)
+    second = press(staff_client, page, button, **fields)
     assert second.status_code == 409
     assert orders.get(two_lines) == after_first
     assert len(after_first["payments"]) == (1 if button == "Record payment" else 0)
@@ -81,8 +80,8 @@ def test_the_same_form_posted_twice_applies_once(staff_client, two_lines, orders
 def test_the_same_split_posted_twice_makes_one_backorder(staff_client, shop, two_lines, orders):
     shop.settings(create_backorder=True)
     page = open_order(staff_client, two_lines)
-    data = set_fields(page, **{"BKO for A-1": 2})
-    press(staff_client, two_lines, page, "Save", data)
-    press(staff_client, two_lines, page, "Save", data)
+    bko = {"BKO for A-1": 2}
+    press(staff_client, page, "Save", **bko)
+    press(staff_client, page, "Save", **bko)
     assert len(orders.get(two_lines)["backorders"]) == 1
     assert orders.get(two_lines)["lines"] == [("A-1", 1, 1), ("B-1", 2, 2)]

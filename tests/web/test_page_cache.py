@@ -1,6 +1,7 @@
-"""The catalogue and product pages are kept rendered (app/page_cache.py): a view of a
+"""The catalogue and product pages are kept rendered (app/page_cache/): a view of a
 kept page runs no SQL, carries the visitor's own tokens, and is never older than the
-last commit that changed a product or the settings, whichever process made it."""
+last commit that changed what it shows, whichever process made it; a commit that
+changes only other products, or nothing a page shows, leaves it kept."""
 import re
 import time
 
@@ -9,8 +10,10 @@ from markupsafe import escape
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from app.extensions import page_cache
-from app.page_cache import CSRF_MARK, ONCE_MARK, Kept, Shelf, Unwatched
+from app import create_app
+from app.config import TestConfig
+from app.extensions import db, page_cache
+from app.page_cache import CSRF_MARK, ONCE_MARK, Kept, Store
 from app.services.inventory import receive_stock
 
 ONCE = re.compile(r'name="once" value="([^"]+)"')
@@ -42,33 +45,54 @@ def other_process(app):
     engine.dispose()
 
 
-def shelf(app):
-    return page_cache.shelf(app)
+def wait_until_watching(app) -> None:
+    """On PostgreSQL the listener starts on first use: wait for it."""
+    deadline = time.monotonic() + 10
+    with app.app_context():
+        while not page_cache.ready(app):
+            assert time.monotonic() < deadline, "the page cache never started watching"
+            time.sleep(0.02)
 
 
 @pytest.fixture
 def watching(app):
-    """Wait for this process's watcher: on PostgreSQL its listener starts on first use."""
-    deadline = time.monotonic() + 10
-    with app.app_context():
-        while shelf(app).watcher.generation() is None:
-            assert time.monotonic() < deadline, "the page cache never started watching"
-            time.sleep(0.02)
+    wait_until_watching(app)
+
+
+@pytest.fixture
+def other_worker(app, watching):
+    """A second app in this process, as another gunicorn worker would be: its own
+    engine, connections, watcher and kept pages; it learns of our commits as any
+    other process does (NOTIFY on PostgreSQL, the change log on SQLite)."""
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+
+    other = create_app(Config)
+    wait_until_watching(other)
+    yield other
+    page_cache.close(other)
+    with other.app_context():
+        db.engine.dispose()
+
+
+def kept_view(client, url: str, count_queries, expected: str) -> str:
+    """The page, once it is served kept (on PostgreSQL our own commit's NOTIFY may
+    still be on its way and drop the first rendering once more)."""
+    deadline = time.monotonic() + 5
+    while True:
+        with count_queries() as counter:
+            page = view(client, url)
+        if counter.count == 0 or time.monotonic() > deadline:
+            break
+    assert counter.count == 0, counter.statements
+    assert expected in page
+    return page
 
 
 def test_a_kept_page_runs_no_sql(client, shop, count_queries, watching):
     shop.product("P-1", on_hand=5)
     for url in ("/products/P-1", "/"):
-        # On PostgreSQL our own commit's NOTIFY may still be on its way and mark the
-        # first rendering stale once more: a few views, then no SQL at all.
-        deadline = time.monotonic() + 5
-        while True:
-            with count_queries() as counter:
-                page = view(client, url)
-            if counter.count == 0 or time.monotonic() > deadline:
-                break
-        assert counter.count == 0, counter.statements
-        assert "5 in stock" in page
+        kept_view(client, url, count_queries, "Only 5 left")
 
 
 def test_every_view_carries_the_sessions_csrf_token_and_fresh_one_time_tokens(client, shop,
@@ -99,12 +123,12 @@ def test_another_visitor_gets_their_own_csrf_token(app, shop, watching):
 
 
 def test_a_change_made_in_this_process_shows_on_the_next_view(client, shop, ctx, watching):
-    shop.product("P-1", on_hand=5)
-    assert "5 in stock" in view(client, "/products/P-1")
-    assert "5 in stock" in view(client, "/products/P-1")
+    shop.product("P-1", on_hand=2)
+    assert "Only 2 left" in view(client, "/products/P-1")
+    assert "Only 2 left" in view(client, "/products/P-1")
     receive_stock("P-1", 3, "PO-1", user=None)
-    assert "8 in stock" in view(client, "/products/P-1")
-    assert "8 in stock" in view(client, "/")
+    assert "Only 5 left" in view(client, "/products/P-1")
+    assert "Only 5 left" in view(client, "/")
 
 
 def test_a_settings_change_turns_the_button_at_once(client, shop, watching):
@@ -116,29 +140,28 @@ def test_a_settings_change_turns_the_button_at_once(client, shop, watching):
 
 def test_a_change_made_by_another_process_shows(client, shop, other_process, watching):
     shop.product("P-1", on_hand=5)
-    assert "5 in stock" in view(client, "/products/P-1")
+    assert "Only 5 left" in view(client, "/products/P-1")
     with other_process.begin() as conn:
-        conn.execute(text("UPDATE products SET on_hand = 9 WHERE sku = 'P-1'"))
-    assert "9 in stock" in eventually(client, "/products/P-1", "9 in stock")
+        conn.execute(text("UPDATE products SET on_hand = 4 WHERE sku = 'P-1'"))
+    assert "Only 4 left" in eventually(client, "/products/P-1", "Only 4 left")
 
 
 @postgres_only
 def test_when_the_listener_is_lost_pages_render_afresh_until_it_is_back(client, shop, app,
                                                                         other_process, watching):
     shop.product("P-1", on_hand=5)
-    assert "5 in stock" in eventually(client, "/products/P-1", "5 in stock")
-    watcher = shelf(app).watcher
-    assert watcher.listening
+    assert "Only 5 left" in eventually(client, "/products/P-1", "Only 5 left")
+    assert page_cache.listening(app)
     with other_process.begin() as conn:
         conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                           "WHERE application_name = 'page-cache-listener' "
                           "AND datname = current_database()"))
-        conn.execute(text("UPDATE products SET on_hand = 7 WHERE sku = 'P-1'"))
-    assert "7 in stock" in eventually(client, "/products/P-1", "7 in stock")
+        conn.execute(text("UPDATE products SET on_hand = 3 WHERE sku = 'P-1'"))
+    assert "Only 3 left" in eventually(client, "/products/P-1", "Only 3 left")
     deadline = time.monotonic() + 10
-    while not watcher.listening and time.monotonic() < deadline:
+    while not page_cache.listening(app) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert watcher.listening, "the listener did not come back"
+    assert page_cache.listening(app), "the listener did not come back"
 
 
 def test_staff_and_flashed_messages_get_a_page_of_their_own(app, shop, staff_client, watching):
@@ -156,12 +179,12 @@ def test_staff_and_flashed_messages_get_a_page_of_their_own(app, shop, staff_cli
 def test_a_missing_product_is_a_404_and_is_not_kept(client, shop):
     assert client.get("/products/NOPE").status_code == 404
     shop.product("NOPE", on_hand=1)
-    assert "1 in stock" in view(client, "/products/NOPE")
+    assert "Only 1 left" in view(client, "/products/NOPE")
 
 
 def test_a_page_is_split_at_the_markers_only():
     name = escape(f"Evil {CSRF_MARK} {ONCE_MARK}")  # data is escaped: it cannot fake one
-    kept = Kept(1, f"<p>{name}</p><i>{CSRF_MARK}</i><b>{ONCE_MARK}</b><b>{ONCE_MARK}</b>")
+    kept = Kept(f"<p>{name}</p><i>{CSRF_MARK}</i><b>{ONCE_MARK}</b><b>{ONCE_MARK}</b>")
     first, second = kept.fill("TOKEN"), kept.fill("TOKEN")
     shape = re.compile(rf"<p>{re.escape(name)}</p><i>TOKEN</i><b>([\w-]+)</b><b>([\w-]+)</b>")
     one, other = shape.fullmatch(first).groups(), shape.fullmatch(second).groups()
@@ -169,24 +192,162 @@ def test_a_page_is_split_at_the_markers_only():
     assert all(len(token) <= 64 for token in one)  # what the once field accepts
 
 
-def test_the_shelf_keeps_the_most_recently_used_pages():
-    shelf = Shelf(2, Unwatched())
+def test_the_store_keeps_the_most_recently_used_pages():
+    store = Store(2)
     for key in "abc":
-        shelf.put(key, Kept(1, key))
-    assert list(shelf.pages) == ["b", "c"]
-    assert shelf.get("b", 1) is not None and shelf.get("b", 2) is None
-    shelf.put("d", Kept(1, "d"))
-    assert list(shelf.pages) == ["b", "d"]
+        store.put(key, Kept(key), store.mark())
+    assert store.keys() == ["b", "c"]
+    assert store.get("b") is not None and store.get("a") is None
+    store.put("d", Kept("d"), store.mark())
+    assert store.keys() == ["b", "d"]
+
+
+def test_the_store_drops_only_the_pages_whose_products_look_different():
+    store = Store(10)
+    store.put("x", Kept("x", {1: "one"}), store.mark())
+    store.put("y", Kept("y", {2: "two"}), store.mark())
+    store.put("list", Kept("list", {1: "one", 2: "two"}, lists=True), store.mark())
+    store.touch({1, 2})
+    store.settle({1: "one", 2: "TWO"})
+    assert store.keys() == ["x"]
+    store.touch({3}, listed=True)  # a product added: the list changes, x does not
+    store.settle({3: "three"})
+    assert store.keys() == ["x"]
+    store.settle({1: None})  # product 1 is gone
+    assert store.keys() == []
+
+
+def test_a_page_rendered_while_its_product_changed_is_served_but_not_kept():
+    store = Store(10)
+    since = store.mark()
+    store.touch({1})  # a commit lands while the page renders from older data
+    assert not store.put("x", Kept("x", {1: "old"}), since)
+    assert store.put("y", Kept("y", {2: "two"}), since)
+    assert store.put("x", Kept("x", {1: "new"}), store.mark())
+    store.clear()
+    assert store.keys() == [] and not store.put("y", Kept("y", {2: "two"}), since)
 
 
 def test_an_unwatched_database_serves_nothing_kept(app, client, shop, count_queries):
     shop.product("P-1", on_hand=5)
-    saved = app.extensions["page_cache"]
-    app.extensions["page_cache"] = Shelf(10, Unwatched())
-    try:
+    with page_cache.unwatched(app):
         view(client, "/products/P-1")
         with count_queries() as counter:
             view(client, "/products/P-1")
         assert counter.count > 0
-    finally:
-        app.extensions["page_cache"] = saved
+
+
+def checkout(app, sku: str, quantity: int) -> None:
+    """A sale, in this process (the shop's services, committed through its session)."""
+    from app.services.checkout import Customer, place_order
+    with app.app_context():
+        place_order({sku: quantity}, Customer(name="Sam", email="sam@example.com",
+                                              address="1 Main St",
+                                              payment_method="Bank deposit"))
+        db.session.remove()
+
+
+def test_a_sale_of_one_product_leaves_another_products_kept_page_running_no_sql(
+        app, client, shop, count_queries, other_process, watching):
+    shop.product("X-1", on_hand=3)
+    shop.product("Y-1", on_hand=3)
+    kept_view(client, "/products/Y-1", count_queries, "Only 3 left")
+    kept_view(client, "/products/X-1", count_queries, "Only 3 left")
+    checkout(app, "X-1", 1)
+    assert "Only 2 left" in view(client, "/products/X-1")
+    with count_queries() as counter:
+        assert "Only 3 left" in view(client, "/products/Y-1")
+    assert counter.count == 0, counter.statements
+    with other_process.begin() as conn:  # and a sale that another process commits
+        conn.execute(text("UPDATE products SET committed = committed + 1 WHERE sku = 'X-1'"))
+    assert "Only 1 left" in eventually(client, "/products/X-1", "Only 1 left")
+    with count_queries() as counter:
+        assert "Only 3 left" in view(client, "/products/Y-1")
+    assert counter.count == 0, counter.statements
+
+
+def test_a_sale_that_leaves_plenty_in_stock_keeps_the_page(app, client, shop, count_queries,
+                                                            other_worker):
+    shop.product("P-1", on_hand=38)
+    shop.product("S-1", on_hand=3)  # a sentinel: its change tells the sale has arrived
+    other = other_worker.test_client()
+    for one in (client, other):
+        kept_view(one, "/products/P-1", count_queries, "In stock")
+    checkout(app, "P-1", 1)  # 37 left: the page says the same
+    with count_queries() as counter:
+        assert "In stock" in view(client, "/products/P-1")
+    assert counter.count == 0, counter.statements
+    # The other worker learns of the sale (commits arrive in order: once the sentinel's
+    # change shows, the sale's has been read), finds the face unchanged, keeps the page.
+    checkout(app, "S-1", 1)
+    assert "Only 2 left" in eventually(other, "/products/S-1", "Only 2 left")
+    with count_queries() as counter:
+        assert "In stock" in view(other, "/products/P-1")
+    assert counter.count == 0, counter.statements
+
+
+@pytest.mark.parametrize("url", ["/products/P-1", "/"])
+def test_a_sale_that_takes_the_last_unit_turns_the_button_in_every_worker(
+        app, client, shop, other_worker, url):
+    shop.product("P-1", on_hand=1)
+    other = other_worker.test_client()
+    for one in (client, other):
+        view(one, url)
+        assert "Add to Cart" in view(one, url)
+    checkout(app, "P-1", 1)
+    # In the process that sold it, at once; in the other, once the commit reaches it.
+    assert "Out Of Stock" in view(client, url) and "Add to Cart" not in view(client, url)
+    assert "Out Of Stock" in eventually(other, url, "Out Of Stock")
+    assert "Add to Cart" not in view(other, url)
+    # Stock received in the other worker turns it back everywhere.
+    with other_worker.app_context():
+        receive_stock("P-1", 2, "PO-1", user=None)
+        db.session.remove()
+    assert "Add to Cart" in view(other, url)
+    assert "Add to Cart" in eventually(client, url, "Add to Cart")
+
+
+def test_the_backorder_limit_reached_turns_the_button_in_every_worker(app, client, shop,
+                                                                       other_worker):
+    shop.settings(out_of_stock_checkout=True)
+    shop.product("P-1", on_hand=0, limit=2)
+    other = other_worker.test_client()
+    for one in (client, other):
+        view(one, "/products/P-1")
+        assert ">Backorder</button>" in view(one, "/products/P-1")
+    checkout(app, "P-1", 1)  # one of two may still wait: the page stays as it is
+    assert ">Backorder</button>" in view(client, "/products/P-1")
+    checkout(app, "P-1", 1)  # the limit is reached
+    assert "Out Of Stock" in view(client, "/products/P-1")
+    assert "Out Of Stock" in eventually(other, "/products/P-1", "Out Of Stock")
+
+
+def test_a_settings_change_turns_every_button_in_every_worker(client, shop, other_worker):
+    for sku in ("P-1", "P-2"):
+        shop.product(sku, on_hand=0)
+    other = other_worker.test_client()
+    for one in (client, other):
+        for url in ("/products/P-1", "/products/P-2", "/"):
+            view(one, url)
+            assert "Out Of Stock" in view(one, url)
+    shop.settings(out_of_stock_checkout=True)
+    for url in ("/products/P-1", "/products/P-2", "/"):
+        assert ">Backorder</button>" in view(client, url)
+        assert ">Backorder</button>" in eventually(other, url, ">Backorder</button>")
+        assert "Out Of Stock" not in view(other, url)
+
+
+def test_a_product_added_or_renamed_shows_in_the_catalogue_of_every_worker(
+        client, shop, other_process, other_worker):
+    shop.product("A-1", on_hand=9, name="Apple")
+    other = other_worker.test_client()
+    for one in (client, other):
+        view(one, "/")
+        assert "Apple" in view(one, "/")
+    shop.product("B-1", on_hand=9, name="Banana")
+    assert "Banana" in view(client, "/")
+    assert "Banana" in eventually(other, "/", "Banana")
+    with other_process.begin() as conn:
+        conn.execute(text("UPDATE products SET name = 'Cherry' WHERE sku = 'B-1'"))
+    for one in (client, other):
+        assert "Cherry" in eventually(one, "/", "Cherry")

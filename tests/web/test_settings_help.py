@@ -47,6 +47,8 @@ def test_a_settings_error_is_read_with_the_help(admin_client):
     response = admin_client.submit("/admin/settings/sales-orders", {"order_prefix": "N-1"})
     assert response.status_code == 400
     page = Page(response)
+    ids = page.control("Order ID prefix").attrs["aria-describedby"].split()
+    assert ids == ["order_prefix-error", "order_prefix-hint"]  # what to fix, then the help
     texts = help_of(page, "Order ID prefix")
     assert len(texts) == 2 and "N1001" in texts[0]
     assert texts[1] == "Use 1 to 10 letters"

@@ -1,5 +1,9 @@
 """A large shop for benchmarks, written in bulk (`flask --app wsgi seed-bench`).
 
+It lives outside the app's package: only the `seed-bench` command imports it, so no
+serving process loads it. The timeline's sentences and the order numbers come from the
+services' own builders (app/services/records.py), so seeded data reads as the shop's.
+
 Rows go in as Core INSERTs executed many at a time, with ids chosen here so no row
 needs a round trip: the ORM's unit of work, or the services order by order, would
 take an hour for 300,000 orders. The data keeps the shop's rules all the same:
@@ -27,13 +31,14 @@ from sqlalchemy import Connection, Table, bindparam, cast, func, insert, select,
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.domain.buttons import Policy
-from app.domain.money import format_money
 from app.domain.orders import OPEN_STATUSES, OrderStatus
 from app.extensions import db
 from app.models import (Order, OrderEvent, OrderLine, OrderNumber, Payment, Product,
                         SettingChange, StockMovement, StoreSettings)
 from app.models.types import utcnow
 from app.services import transaction
+from app.services.records import (moved_units, payment_message, placed_message, reference,
+                                  split_messages, status_message)
 from app.services.settings import SETTINGS_ID
 
 SKU_PREFIX = "BN-"
@@ -253,8 +258,8 @@ class _Shop:
                     child.lines.append(self._settle(_Line(line_id, p, units, 0), child_status,
                                                     ready))
                 child.paid = self._paid(child_status, backorder=True)
-                parent.moved = child.moved = ", ".join(
-                    f"{line.quantity} x {self.sku(line.product)}" for line in child.lines)
+                parent.moved = child.moved = moved_units(
+                    (line.quantity, self.sku(line.product)) for line in child.lines)
                 self.orders.append(child)
 
     def _parent_status(self, age: timedelta) -> OrderStatus:
@@ -331,7 +336,7 @@ class _Shop:
                    "backorder_limit": limit}
 
     def reference(self, order: _Order) -> str:
-        return f"{self.prefix}{OrderNumber.FIRST + order.number_id}"
+        return reference(self.prefix, OrderNumber.FIRST + order.number_id)
 
     def customer(self, c: int) -> tuple[str, str, str]:
         first = FIRST_NAMES[c % len(FIRST_NAMES)]
@@ -367,9 +372,9 @@ def _order_rows(shop: _Shop, planned: list[_Order]) -> tuple[list[tuple[Table, l
     for order in planned:
         name, email, address = shop.customer(order.customer)
         total = order.total(shop.prices)
-        reference = shop.reference(order)
+        own = shop.reference(order)
         orders.append({
-            "id": order.id, "reference": reference, "prefix": shop.prefix,
+            "id": order.id, "reference": own, "prefix": shop.prefix,
             "number": OrderNumber.FIRST + order.number_id, "suffix": None,
             "status": order.status, "customer_name": name, "email": email, "address": address,
             "payment_method": PAYMENT_METHOD, "total": total,
@@ -384,26 +389,26 @@ def _order_rows(shop: _Shop, planned: list[_Order]) -> tuple[list[tuple[Table, l
                           "allocated": line.allocated})
         timeline = []
         if order.parent is None:
-            timeline.append(("placed", f"Order placed by {name}", order.placed_at))
+            timeline.append(("placed", placed_message(name), order.placed_at))
         if order.backorder:
-            timeline.append(("split", f"Backorder {shop.reference(order.backorder)} created "
-                                      f"with {order.moved}", order.placed_at))
+            on_parent, _ = split_messages(own, shop.reference(order.backorder),
+                                          order.moved)
+            timeline.append(("split", on_parent, order.placed_at))
         if order.parent:
-            timeline.append(("split", f"Split from {shop.reference(order.parent)} with "
-                                      f"{order.moved}", order.placed_at))
+            _, on_backorder = split_messages(shop.reference(order.parent), own,
+                                             order.moved)
+            timeline.append(("split", on_backorder, order.placed_at))
         if order.paid and total:
             paid_at = shop.later(order.placed_at, 3)
             payments.append({"order_id": order.id, "amount": total, "method": PAYMENT_METHOD,
-                             "reference": f"DEP-{reference}", "user_id": None,
+                             "reference": f"DEP-{own}", "user_id": None,
                              "created_at": paid_at})
-            timeline.append(("payment", f"Payment of {format_money(total)} by {PAYMENT_METHOD} "
-                                        "recorded",
-                             paid_at))
+            timeline.append(("payment", payment_message(total, PAYMENT_METHOD), paid_at))
         initial = OrderStatus.NEW_BACKORDER if order.parent else OrderStatus.NEW
         if order.status is not initial:
             before = initial if order.status is OrderStatus.CANCELLED \
                 else NEXT_STEP[order.status]
-            timeline.append(("status", f"Status changed from {before} to {order.status}",
+            timeline.append(("status", status_message(before, order.status),
                              shop.later(order.placed_at, 10)))
         events += [{"order_id": order.id, "kind": kind, "message": message, "user_id": None,
                     "created_at": at} for kind, message, at in timeline]
