@@ -1,14 +1,14 @@
 """stripe_events: the Stripe events already applied, so a redelivery changes nothing
 
 Revision ID: c3a1f0d2b7e4
-Revises: a7d2c4e9f310
+Revises: a7d41c9e0f36
 Create Date: 2026-12-03 17:55:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = 'c3a1f0d2b7e4'
-down_revision = 'a7d2c4e9f310'
+down_revision = 'a7d41c9e0f36'
 branch_labels = None
 depends_on = None
 
