@@ -27,10 +27,19 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
-run: $(VENV)/.installed
+# Card payments in test mode against localstripe (a fake Stripe on 127.0.0.1:8420, no
+# account needed): pay with 4242 4242 4242 4242. Real keys: see README, Production.
+LOCALSTRIPE := http://127.0.0.1:8420
+RUN_ENV := SHOP_URL=$(SHOP_URL) PORT=$(PORT) \
+	STRIPE_SECRET_KEY=sk_test_localstripe STRIPE_PUBLISHABLE_KEY=pk_test_localstripe \
+	STRIPE_WEBHOOK_SECRET=whsec_localstripe STRIPE_API_BASE=$(LOCALSTRIPE) \
+	STRIPE_JS_URL=$(LOCALSTRIPE)/js.stripe.com/v3/
+
+# The shop, its worker (charges, refunds) and localstripe, started together by honcho.
+run: $(VENV)/.installed-dev
 	$(FLASK) init-db
 	SHOP_URL=$(SHOP_URL) $(FLASK) seed-demo
-	SHOP_URL=$(SHOP_URL) $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	$(RUN_ENV) $(BIN)/honcho start
 
 test: test-needs test-sqlite test-postgres
 

@@ -64,9 +64,11 @@ def register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.cart import bp as cart_bp
     from app.shop import bp as shop_bp
+    from app.webhooks import bp as webhooks_bp
 
     app.register_blueprint(shop_bp)
     app.register_blueprint(cart_bp)
+    app.register_blueprint(webhooks_bp)
     app.register_blueprint(auth_bp, url_prefix="/admin")
     app.register_blueprint(admin_bp, url_prefix="/admin")
 

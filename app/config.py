@@ -39,6 +39,10 @@ class Config:
     LOGIN_IP_RATE_LIMIT = "20 per minute"
     # "Find my order" requests per IP: each match emails the shopper their status link.
     FIND_ORDER_RATE_LIMIT = "5 per 10 minutes"
+    # Card testing (bots trying stolen cards): every card a visitor tries needs a card
+    # setup from us, so those are counted per IP and, tighter, per browser session.
+    CARD_IP_RATE_LIMIT = "10 per hour"
+    CARD_SESSION_RATE_LIMIT = "5 per hour"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -61,6 +65,15 @@ class Config:
     MAIL_RETRY_SECONDS = float(os.environ.get("MAIL_RETRY_SECONDS", "30"))
     # How many proxies in front of the app set X-Forwarded-For (0: none).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    # Card payments (Stripe). Without both keys the shop offers Bank deposit only.
+    # STRIPE_API_BASE and STRIPE_JS_URL point at a local fake (localstripe) in
+    # development and tests; unset, they are Stripe's own.
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+    STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+    STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
+    STRIPE_CURRENCY = os.environ.get("STRIPE_CURRENCY", "aud")
     CATALOGUE_PAGE_SIZE = 24
     # Rendered catalogue and product pages kept per process (app/page_cache/); 0: off.
     PAGE_CACHE_SIZE = int(os.environ.get("PAGE_CACHE_SIZE", "4096"))
@@ -82,6 +95,10 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     MAIL_SERVER = ""
     MAIL_SENDER = False  # the outbox tests start one when they want it
+    # Card payments are off unless a test turns them on against localstripe.
+    STRIPE_SECRET_KEY = ""
+    STRIPE_PUBLISHABLE_KEY = ""
+    STRIPE_WEBHOOK_SECRET = ""
 
 
 def check_production(config: dict) -> None:

@@ -123,6 +123,15 @@ def _empty_tables(app: Flask) -> None:
         db.session.remove()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def jobs_run_at_once() -> Iterator[None]:
+    """Jobs run in the calling thread as soon as they are enqueued (Huey's immediate mode):
+    the tests check the rules; tests/payments/test_worker.py runs a real consumer."""
+    from app.queue import huey
+    huey.immediate = True
+    yield
+
+
 @pytest.fixture(autouse=True)
 def clean_database(app) -> Iterator[None]:
     """Every test starts from an empty shop with the default settings."""

@@ -11,6 +11,7 @@ from wtforms.validators import (DataRequired, Email, InputRequired, Length, Numb
 
 from app.domain.buttons import Policy
 from app.domain.orders import MAX_LINE_QUANTITY, OrderStatus
+from app.domain.payments import BackorderCharge
 from app.domain.stock import MAX_ON_HAND
 from app.forms import once_field
 
@@ -99,9 +100,22 @@ class WebStoreForm(SettingsForm):
                     "else the product's Date of arrival. When off, shoppers see no dates.")
 
 
+class PaymentsForm(SettingsForm):
+    sections = {"Card payments": ["charge_backorders"]}
+    charge_backorders = SelectField(
+        "Charge for backordered items",
+        choices=[charge.value for charge in BackorderCharge],
+        validators=[InputRequired()],
+        description="At checkout: a card pays for the whole order, backordered items "
+                    "included. When they ship: the card pays now for what ships now and is "
+                    "saved for that order only; each backorder is charged when it is "
+                    "released to New.")
+
+
 SETTINGS_TABS = {
     "sales-orders": ("Sales Orders & Invoices", SalesOrdersForm),
     "web-store": ("Web Store", WebStoreForm),
+    "payments": ("Payments", PaymentsForm),
 }
 
 
@@ -243,6 +257,16 @@ class VersionForm(FlaskForm):
     """A button that acts on an order as the page showed it."""
 
     version = HiddenField(id="release-version", validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
+
+
+class RefundForm(VersionForm):
+    """`Refund`: an amount back to the cards that paid this order."""
+
+    version = HiddenField(id="refund-version", validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
+    once = once_field("refund-once")
+    amount = MoneyField("Amount", id="refund-amount", places=2, validators=[
+        InputRequired(message="Enter an amount"),
+        NumberRange(0.01, MAX_PRICE, message="Enter an amount above zero")])
 
 
 class PaymentForm(VersionForm):

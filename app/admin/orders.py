@@ -1,18 +1,20 @@
 """Staff order pages: the orders list, the order page with Order Line Details, its
 packing slip and invoice, and the orders export."""
+import secrets
+
 from flask import (Response, abort, current_app, flash, redirect, render_template, request,
                    stream_with_context, url_for)
 from flask_login import current_user
 
 from app.admin import bp
-from app.admin.forms import CustomerForm, PaymentForm, VersionForm, order_form
+from app.admin.forms import CustomerForm, PaymentForm, RefundForm, VersionForm, order_form
 from app.domain.errors import BackordersDisabled, DomainError, StaleOrder
 from app.domain.money import format_money
 from app.domain.orders import (NOTHING_TO_SHIP, SPLITTABLE_STATUSES, OrderStatus,
                                backorder_refusal, dispatch_confirmation,
                                fill_bko_with_unallocated, statuses_to_offer)
 from app.models import Order
-from app.services import orders, orders_read
+from app.services import cards, orders, orders_read
 from app.services.promises import line_dates
 from app.services.settings import get_settings
 from app.spreadsheet import csv_rows
@@ -54,7 +56,7 @@ def export_orders():
 
 
 def render_order(order: Order, form=None, payment_form=None, customer_form=None,
-                 code: int = 200, stale: bool = False):
+                 code: int = 200, stale: bool = False, refund_form=None):
     """The order page; a refused form comes back with what was posted and its message."""
     statuses = statuses_to_offer(order.status, order.is_fully_allocated, order.has_units)
     form = form or order_form(order.lines, statuses, version=order.version,
@@ -68,6 +70,8 @@ def render_order(order: Order, form=None, payment_form=None, customer_form=None,
     return render_template(
         "admin/order.html", order=order, form=form,
         payment_form=payment_form or PaymentForm(version=order.version, formdata=None),
+        refund_form=refund_form or RefundForm(version=order.version, formdata=None),
+        card_refundable=cards.refundable(order),
         customer_form=customer_form or CustomerForm(
             version=order.version, customer_name=order.customer_name, email=order.email,
             address=order.address, formdata=None),
@@ -182,6 +186,27 @@ def record_payment(reference: str):
               "success")
         return redirect(url_for("admin.order", reference=reference))
     return render_order(order, payment_form=form, code=400)
+
+
+@bp.post("/orders/<reference>/refund")
+def refund(reference: str):
+    """`Refund`: an amount back to the cards that paid this order."""
+    order = find_order(reference)
+    form = RefundForm()
+    if form.validate_on_submit():
+        try:
+            cards.request_refund(order.id, int(form.version.data), form.amount.data,
+                                 form.once.data or secrets.token_urlsafe(16),
+                                 current_user)
+        except DomainError as error:
+            if isinstance(error, StaleOrder):
+                return render_order(find_order(reference), refund_form=form, code=409,
+                                    stale=True)
+            form.amount.errors = [*form.amount.errors, error.message]
+            return render_order(find_order(reference), refund_form=form, code=409)
+        flash(f"Refund of {format_money(form.amount.data)} to the card is on its way", "success")
+        return redirect(url_for("admin.order", reference=reference))
+    return render_order(order, refund_form=form, code=400)
 
 
 @bp.post("/orders/<reference>/customer")

@@ -1,11 +1,12 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from app.forms import once_field
 from app.shop.forms import MAX_QUANTITY, AddToCartForm
 
-PAYMENT_METHODS = ["Bank deposit"]
+BANK_DEPOSIT, CARD = "Bank deposit", "Card"
+PAYMENT_METHODS = [BANK_DEPOSIT]
 
 
 class CartLineForm(AddToCartForm):
@@ -14,6 +15,13 @@ class CartLineForm(AddToCartForm):
 
 class RemoveForm(FlaskForm):
     """Remove a line from the cart (no fields but the CSRF token)."""
+
+
+class CardSetupForm(FlaskForm):
+    """Sent by the checkout page's script before Stripe.js saves the card."""
+    # The checkout form's one-time token: it keys the Stripe calls, so it is required.
+    once = HiddenField(validators=[DataRequired(), Length(min=8, max=64)])
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
 
 
 class CheckoutForm(FlaskForm):
@@ -32,6 +40,12 @@ class CheckoutForm(FlaskForm):
     payment_method = SelectField("Payment method", choices=PAYMENT_METHODS,
                                  validators=[InputRequired()],
                                  render_kw={"autocomplete": "off"})
+    # The SetupIntent through which Stripe.js saved the card: its id, never card data.
+    setup_intent = HiddenField(validators=[Length(max=255)])
+
+    def offer_cards(self) -> None:
+        """Card first, where the shop takes cards."""
+        self.payment_method.choices = [CARD, BANK_DEPOSIT]
 
 
-__all__ = ["CartLineForm", "RemoveForm", "CheckoutForm", "MAX_QUANTITY"]
+__all__ = ["CardSetupForm", "CartLineForm", "RemoveForm", "CheckoutForm", "MAX_QUANTITY"]

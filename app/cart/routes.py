@@ -1,10 +1,14 @@
-from flask import abort, flash, redirect, render_template, url_for
+import stripe
+from flask import (abort, current_app, flash, jsonify, redirect, render_template,
+                   url_for)
 
 from app.cart import bp, cart
-from app.cart.forms import CartLineForm, CheckoutForm, RemoveForm
+from app import stripe_gateway
+from app.cart.forms import CARD, CardSetupForm, CartLineForm, CheckoutForm, RemoveForm
 from app.domain.buttons import BuyButton
 from app.domain.errors import AlreadySubmitted, DomainError
-from app.services import catalog, orders_read
+from app.domain.money import format_money
+from app.services import cards, catalog, orders_read
 from app.services.checkout import Customer, place_order
 from app.services.promises import cart_promise
 from app.services.settings import get_settings
@@ -110,15 +114,47 @@ def remove(sku: str):
     return redirect(url_for("cart.view"))
 
 
+def render_checkout(form: CheckoutForm, found: cart.Cart, status: int = 200):
+    page = render_template("cart/checkout.html", form=form, cart=found,
+                           **stripe_gateway.page_settings())
+    return stripe_gateway.allow_stripe_js(current_app.make_response((page, status)))
+
+
+@bp.post("/checkout/card")
+def card_setup():
+    """Start saving a card for this checkout: the client secret Stripe.js needs."""
+    form = CardSetupForm()
+    if not stripe_gateway.cards_enabled() or not form.validate_on_submit():
+        return jsonify(error="Card payments are not available: reload the page"), 400
+    if refused := stripe_gateway.card_attempt_refused():
+        return refused
+    try:
+        setup = cards.start_card_setup(form.email.data.strip(), form.once.data)
+    except stripe.StripeError:
+        return jsonify(error="Card payments are not answering: try again in a minute"), 503
+    return jsonify(client_secret=setup.client_secret, setup_intent=setup.setup_intent_id)
+
+
 @bp.route("/checkout", methods=["GET", "POST"])
 def checkout():
-    """Name, email, address and payment method; then the order is placed."""
+    """Name, email, address and payment method; then the order is placed (and, by Card,
+    paid for what ships now)."""
     found = load_cart()
     if not found.lines:
         flash("Your cart is empty", "info")
         return redirect(url_for("cart.view"))
     form = CheckoutForm()
+    if stripe_gateway.cards_enabled():
+        form.offer_cards()
     if form.validate_on_submit():
+        by_card = form.payment_method.data == CARD
+        card = None
+        if by_card:
+            try:
+                card = cards.saved_card(form.setup_intent.data or "")
+            except DomainError as error:
+                form.payment_method.errors.append(error.message)
+                return render_checkout(form, found, 400)
         customer = Customer(name=form.name.data.strip(), email=form.email.data.strip(),
                             address=form.address.data.strip(),
                             payment_method=form.payment_method.data)
@@ -132,9 +168,14 @@ def checkout():
                             else url_for("cart.view"))
         except DomainError as error:
             flash(error.message, "error")
-            return render_template("cart/checkout.html", form=form, cart=load_cart()), 409
+            return render_checkout(form, load_cart(), 409)
         cart.clear()
         flash(f"Thank you: order {placed.order.reference} is placed", "success")
+        if card is not None:
+            charged = cards.charge_at_checkout(placed.order.id, card)
+            if charged.declined:
+                flash(f"Your card was not charged: {charged.declined}", "error")
+            elif charged.amount:
+                flash(f"Paid {format_money(charged.amount)} by card", "success")
         return redirect(url_for("shop.order_status", token=placed.order.token))
-    return render_template("cart/checkout.html", form=form, cart=found), \
-        (400 if form.is_submitted() else 200)
+    return render_checkout(form, found, 400 if form.is_submitted() else 200)

@@ -1,5 +1,7 @@
 """Payment rules: what an order still asks for, and which payments it takes."""
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from enum import Enum
 
 from app.domain.errors import PaymentRefused
 from app.domain.money import format_money
@@ -29,3 +31,75 @@ def check_payment(amount: Decimal, payment_required: Decimal) -> None:
         raise PaymentRefused("Enter an amount above zero, in dollars and cents")
     if amount > payment_required:
         raise PaymentRefused(f"That is more than the {format_money(payment_required)} still due")
+
+
+class BackorderCharge(Enum):
+    """When a card pays for the backordered part of an order (the Payments tab)."""
+
+    AT_CHECKOUT = "At checkout"
+    WHEN_THEY_SHIP = "When they ship"
+
+
+def due_by_card(charge: BackorderCharge, ships_now_due: Decimal,
+                backorders_due: Decimal) -> Decimal:
+    """What a card pays at checkout: what ships now, and the backorders too only when the
+    shop charges for them at checkout (else they are charged when they are released)."""
+    if charge is BackorderCharge.AT_CHECKOUT:
+        return ships_now_due + backorders_due
+    return ships_now_due
+
+
+def spread_payment(amount: Decimal, dues: Sequence[Decimal]) -> list[Decimal]:
+    """Share one card payment among an order and its backorders, in that order, each
+    taking up to what it still asks; the shares add up to the amount."""
+    shares = []
+    left = amount
+    for due in dues:
+        share = min(left, max(due, NOTHING))
+        shares.append(share)
+        left -= share
+    if left != NOTHING:
+        raise ValueError(f"{amount} is more than the orders ask for")
+    return shares
+
+
+def to_cents(amount: Decimal) -> int:
+    """An amount as Stripe counts it: whole cents."""
+    return int((amount * 100).to_integral_exact())
+
+
+def from_cents(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+
+def charge_at_release(payment_required: Decimal, card_saved: bool) -> Decimal:
+    """What a backorder released to New charges to the card saved for its order: what it
+    still asks, when a card was saved (else the shopper pays as they chose)."""
+    return max(payment_required, NOTHING) if card_saved else NOTHING
+
+
+def plan_card_refund(amount: Decimal,
+                     charges: Sequence[tuple[str, Decimal]]) -> list[tuple[str, Decimal]]:
+    """Which card charges refund `amount`: (charge id, what is left of it to refund), the
+    latest first, each up to what is left of it. Refuses more than they hold."""
+    plan = []
+    left = amount
+    for charge_id, refundable in reversed(charges):
+        if left <= 0:
+            break
+        part = min(left, refundable)
+        if part > 0:
+            plan.append((charge_id, part))
+            left -= part
+    if left > 0:
+        raise PaymentRefused(f"The cards paid {format_money(amount - left)} that can be "
+                             "refunded: refund no more than that")
+    return plan
+
+
+def check_refund(amount: Decimal, refundable: Decimal) -> None:
+    """A refund is positive, in cents, and never more than the cards paid that is left."""
+    check_payment(amount, amount)  # its shape: a positive amount in cents
+    if amount > refundable:
+        raise PaymentRefused(f"The cards paid {format_money(refundable)} that can be "
+                             "refunded: refund no more than that")

@@ -5,12 +5,13 @@ from app.models.outbox import OutboxEmail
 from app.models.purchasing import PurchaseOrder, PurchaseOrderLine, Supplier
 from app.models.settings import SettingChange, StoreSettings
 from app.models.stock import StockMovement
+from app.models.stripe_events import StripeEvent
 from app.models.submissions import Submission
 from app.models.users import Role, User
 
 __all__ = [
     "BackorderPolicy", "Product", "Order", "OrderEvent", "OrderLine", "OrderNumber",
     "OrderStatus", "Payment", "OutboxEmail", "SettingChange", "StoreSettings",
-    "StockMovement", "Submission", "Role", "User", "PurchaseOrder", "PurchaseOrderLine",
-    "Supplier",
+    "StockMovement", "StripeEvent", "Submission", "Role", "User", "PurchaseOrder",
+    "PurchaseOrderLine", "Supplier",
 ]

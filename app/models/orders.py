@@ -94,6 +94,12 @@ class Order(db.Model):
     placed_at: Mapped[Timestamp] = mapped_column(index=True)
     # Its promised date moved later and the shopper was asked: keep waiting, or cancel?
     awaiting_answer: Mapped[bool] = mapped_column(default=False)
+    # The card Stripe saved for this order only (Stripe's ids, never card data): its
+    # backorders are charged to it when they are released.
+    stripe_customer: Mapped[str | None] = mapped_column(String(255))
+    stripe_payment_method: Mapped[str | None] = mapped_column(String(255))
+    # Why the card was not charged when the order was due, until the shopper pays.
+    payment_problem: Mapped[str | None] = mapped_column(String(500))
 
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", order_by="OrderLine.id", cascade="all, delete-orphan")

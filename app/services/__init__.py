@@ -22,5 +22,18 @@ def transaction() -> Iterator[None]:
         yield
         session.commit()
     except BaseException:
+        session.info.pop(AFTER_COMMIT, None)
         session.rollback()
         raise
+    for name, args in session.info.pop(AFTER_COMMIT, []):
+        from app.jobs import JOBS  # the jobs call services: imported when first needed
+        JOBS[name](*args)
+
+
+AFTER_COMMIT = "jobs_after_commit"
+
+
+def after_commit(job: str, *args) -> None:
+    """Enqueue the job named `job` once the current transaction commits (never if it
+    rolls back)."""
+    db.session.info.setdefault(AFTER_COMMIT, []).append((job, args))

@@ -41,7 +41,8 @@ def split_order(order: Order, bko: Mapping[int, int], settings: StoreSettings,
         parent=order, customer_name=order.customer_name, email=order.email,
         address=order.address, payment_method=order.payment_method,
         placed_at=order.placed_at, total=plan.backorder_total,
-        amount_paid=plan.backorder_paid)
+        amount_paid=plan.backorder_paid, stripe_customer=order.stripe_customer,
+        stripe_payment_method=order.stripe_payment_method)
     db.session.add(backorder)
 
     by_id = {line.id: line for line in order.lines}

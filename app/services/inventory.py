@@ -11,7 +11,7 @@ from app.domain.stock import WaitingLine, allocate_fifo, check_on_hand_room
 from app.extensions import db
 from app.models import Order, OrderEvent, OrderLine, Product, StockMovement, User
 from app.models.types import UTCDateTime, utcnow
-from app.services import ledger, notifications, transaction
+from app.services import ledger, notifications, release_charges, transaction
 from app.services.records import claim_submission, lock_products
 from app.services.settings import get_settings
 
@@ -177,6 +177,7 @@ def _backorders_made_ready(order_ids: list[int], auto_release: bool,
                                       message="Released automatically: every item is in stock",
                                       user_id=user.id if user else None))
             notifications.queue(order, "backorder_released")
+            release_charges.charge_when_released(order)
     return list(ready)
 
 

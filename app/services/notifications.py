@@ -26,6 +26,7 @@ SUBJECTS = {
     "order_cancelled": "Your order {reference} is cancelled",
     "status_link": "Your link to follow order {reference}",
     "backorder_delayed": "Order {reference}: your waiting items are delayed",
+    "payment_failed": "Order {reference}: we could not charge your card",
 }
 MAX_ATTEMPTS = 10
 # A sender's claim on an email lapses after this long (a sender that died mid-send):

@@ -12,7 +12,7 @@ from app.domain.orders import (BACKORDER_STATUSES, NOT_EDITABLE, SPLITTABLE_STAT
 from app.domain.payments import check_payment
 from app.extensions import db
 from app.models import Order, OrderLine, Payment, Product, User
-from app.services import ledger, notifications, transaction
+from app.services import cards, ledger, notifications, release_charges, transaction
 from app.services.backorders import split_order
 from app.services.inventory import serve_arrivals
 from app.services.records import lock_products, log_event, payment_message, status_message
@@ -136,11 +136,14 @@ def _move(order: Order, status: OrderStatus, user: User | None) -> None:
     order.status = status
     if status is OrderStatus.CANCELLED:
         _release_stock(order, user)
+        # What the cards paid for this order goes back to them (a job, after commit).
+        cards.refund_when_committed(order, cards.refundable(order), f"cancel-{order.id}")
     elif status is OrderStatus.DISPATCHED:
         _ship_stock(order, user)
     log_event(order, "status", status_message(old, status), user)
     if status is OrderStatus.NEW and old in BACKORDER_STATUSES:
         notifications.queue(order, "backorder_released")
+        release_charges.charge_when_released(order)
     elif status is OrderStatus.DISPATCHED:
         notifications.queue(order, "order_dispatched")
     elif status is OrderStatus.CANCELLED:

@@ -50,6 +50,10 @@ def family_by_token(token: str) -> Family | None:
     return Family(root=root, orders=orders, arrival_dates=arrival_dates)
 
 
+def order_by_token(token: str) -> Order | None:
+    return db.session.scalar(select(Order).where(Order.token == token))
+
+
 def token_of(order_id: int | None) -> str | None:
     """The status-page token of an order."""
     if order_id is None:

@@ -41,3 +41,17 @@ class DelayAnswerForm(FlaskForm):
 
     order = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
 
+
+class PayNowForm(FlaskForm):
+    """`Pay now`: the SetupIntent through which Stripe.js saved the card (no card data)."""
+
+    once = once_field()
+    setup_intent = HiddenField(validators=[DataRequired(message="Enter your card details"),
+                                           Length(max=255)])
+
+
+class CardSetupForm(FlaskForm):
+    """Sent by the page's script before Stripe.js saves the card."""
+
+    # The form's one-time token: it keys the Stripe calls, so it is required.
+    once = HiddenField(validators=[DataRequired(), Length(min=8, max=64)])

@@ -1,14 +1,21 @@
 import math
+from dataclasses import dataclass
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+import stripe
+from flask import (abort, current_app, flash, jsonify, redirect, render_template, request,
+                   url_for)
 
-from app.extensions import limiter, page_cache
+from app import stripe_gateway
 from app.domain.errors import DomainError
-from app.services import catalog, notifications, orders, orders_read
+from app.domain.money import format_money
+from app.extensions import limiter, page_cache
+from app.models import Order
+from app.services import cards, catalog, notifications, orders, orders_read
 from app.services.promises import line_dates, placed_promise
 from app.services.settings import get_settings
 from app.shop import bp
-from app.shop.forms import AddToCartForm, DelayAnswerForm, FindOrderForm
+from app.shop.forms import (AddToCartForm, CardSetupForm, DelayAnswerForm, FindOrderForm,
+                            PayNowForm)
 
 LINK_SENT = ("If that order number and email match an order, we have sent the link to "
              "follow it to that email address.")
@@ -54,16 +61,69 @@ def product(sku: str):
 
 
 @bp.get("/orders/<token>")
-def order_status(token: str):
-    """The shopper's private status page: the order and its backorders."""
+def order_status(token: str, pay_form: PayNowForm | None = None, status: int = 200):
+    """The shopper's private status page: the order and its backorders, and `Pay now`
+    for one whose card charge failed."""
     family = orders_read.family_by_token(token)
     if family is None:
         return render_template("shop/order_not_found.html"), 404
     # Dates only when the shop shows them: off means no page a shopper sees has one.
     dates = line_dates(family.orders, family.arrival_dates) \
         if get_settings().show_arrival_date else {}
-    return render_template("shop/order_status.html", family=family, line_dates=dates,
-                           promise=placed_promise(family.orders))
+    unpaid = next((order for order in family.orders
+                   if order.payment_problem and order.payment_required > 0), None)
+    pay_now = PayNow(order=unpaid, form=pay_form or PayNowForm()) \
+        if unpaid is not None and stripe_gateway.cards_enabled() else None
+    page = render_template("shop/order_status.html", family=family, line_dates=dates,
+                           promise=placed_promise(family.orders), pay_now=pay_now,
+                           **stripe_gateway.page_settings())
+    response = current_app.make_response((page, status))
+    return stripe_gateway.allow_stripe_js(response) if pay_now else response
+
+
+@dataclass(frozen=True)
+class PayNow:
+    order: Order
+    form: PayNowForm
+
+
+def order_to_pay(token: str) -> Order:
+    order = orders_read.order_by_token(token)
+    if order is None or not stripe_gateway.cards_enabled():
+        abort(404)
+    return order
+
+
+@bp.post("/orders/<token>/card")
+def pay_now_card(token: str):
+    """Start saving a card for `Pay now`: the client secret Stripe.js needs."""
+    order = order_to_pay(token)
+    form = CardSetupForm()
+    if not form.validate_on_submit():
+        return jsonify(error="Reload the page and try again"), 400
+    if refused := stripe_gateway.card_attempt_refused():
+        return refused
+    try:
+        setup = cards.start_card_setup(order.email, form.once.data)
+    except stripe.StripeError:
+        return jsonify(error="Card payments are not answering: try again in a minute"), 503
+    return jsonify(client_secret=setup.client_secret, setup_intent=setup.setup_intent_id)
+
+
+@bp.post("/orders/<token>/pay")
+def pay_now(token: str):
+    """`Pay now`: charge the card just saved for what the order asks."""
+    order = order_to_pay(token)
+    form = PayNowForm()
+    if form.validate_on_submit():
+        try:
+            charged = cards.pay_now(order.id, form.setup_intent.data)
+        except DomainError as error:
+            form.setup_intent.errors = [error.message]
+        else:
+            flash(f"Paid {format_money(charged.amount)} by card: thank you", "success")
+            return redirect(url_for("shop.order_status", token=token))
+    return order_status(token, pay_form=form, status=400)
 
 
 @bp.post("/orders/<token>/answer")

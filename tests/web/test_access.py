@@ -81,10 +81,11 @@ def test_staff_get_403_on_every_settings_page(app, staff_client, url_args, snaps
     for url in urls:
         assert staff_client.get(url).status_code == 403, url
     before = snapshot()
-    for tab in ("sales-orders", "web-store"):
+    for tab in ("sales-orders", "web-store", "payments"):
         response = staff_client.submit(f"/admin/settings/{tab}",
                                        {"order_prefix": "X", "create_backorder": "y",
-                                        "out_of_stock_checkout": "y"})
+                                        "out_of_stock_checkout": "y",
+                                        "charge_backorders": "At checkout"})
         assert response.status_code == 403
     assert snapshot() == before
 

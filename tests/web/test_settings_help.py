@@ -22,6 +22,10 @@ TABS = {
         "Enable Out Of Stock Checkout": ["Backorder buttons"],
         "Show expected arrival date": ["say when an item is expected", "shoppers see no dates"],
     },
+    "/admin/settings/payments": {
+        "Charge for backordered items": ["the whole order, backordered items included",
+                                         "saved for that order only", "released to New"],
+    },
 }
 
 

@@ -1,0 +1,268 @@
+"""Card payments through Stripe: saving the shopper's card for an order, charging it for
+what ships now, and applying what Stripe tells us afterwards (webhooks).
+
+Stripe is called outside any database transaction: a slow answer never holds a lock.
+Every create call carries an idempotency key, so a retry never charges twice; a payment
+is recorded once per PaymentIntent, however often the browser or Stripe reports it.
+"""
+from dataclasses import dataclass
+from decimal import Decimal
+
+import stripe
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app import stripe_gateway
+from app.domain.errors import DomainError
+from app.domain.money import format_money
+from app.domain.payments import (NOTHING, BackorderCharge, check_refund, due_by_card,
+                                 from_cents, plan_card_refund, spread_payment, to_cents)
+from app.domain.orders import OrderStatus
+from app.extensions import db
+from app.models import Order, Payment, StripeEvent, User
+from app.services import after_commit, notifications, transaction
+from app.services.records import log_event
+from app.services.settings import get_settings
+
+CARD = "Card"
+
+
+class CardNotSaved(DomainError):
+    field = "payment_method"
+
+
+@dataclass(frozen=True)
+class CardSetup:
+    setup_intent_id: str
+    client_secret: str
+
+
+@dataclass(frozen=True)
+class SavedCard:
+    customer: str
+    payment_method: str
+
+
+@dataclass(frozen=True)
+class Charged:
+    amount: Decimal
+    intent_id: str | None
+    declined: str | None = None  # Stripe's reason, when the card was not charged
+
+
+def start_card_setup(email: str, once: str) -> CardSetup:
+    """A Stripe Customer made for this checkout and a SetupIntent that saves the card
+    the shopper types into Stripe.js; `once` (the form's one-time token) keys both, so
+    pressing the button again reuses them."""
+    stripe_client = stripe_gateway.client()
+    customer = stripe_client.v1.customers.create(
+        params={"email": email}, options={"idempotency_key": f"customer-{once}"})
+    intent = stripe_client.v1.setup_intents.create(
+        params={"customer": customer.id, "payment_method_types": ["card"],
+                "usage": "off_session"},
+        options={"idempotency_key": f"setup-{once}"})
+    return CardSetup(setup_intent_id=intent.id, client_secret=intent.client_secret)
+
+
+def saved_card(setup_intent_id: str) -> SavedCard:
+    """The card Stripe.js saved, or CardNotSaved when the shopper's card was not accepted."""
+    try:
+        intent = stripe_gateway.client().v1.setup_intents.retrieve(setup_intent_id)
+    except stripe.StripeError:
+        raise CardNotSaved("Enter your card details again") from None
+    if intent.status != "succeeded" or not intent.payment_method or not intent.customer:
+        raise CardNotSaved("Your card was not accepted: enter your card details again")
+    return SavedCard(customer=intent.customer, payment_method=intent.payment_method)
+
+
+def charge_at_checkout(order_id: int, card: SavedCard) -> Charged:
+    """Save the card on the order and charge it for what the order asks now: what ships
+    now, and the backorders too when the Payments tab says `At checkout`."""
+    with transaction():
+        order = db.session.get(Order, order_id)
+        for member in (order, *order.backorders):
+            member.stripe_customer = card.customer
+            member.stripe_payment_method = card.payment_method
+    order = db.session.get(Order, order_id)
+    # When every unit waits, the order itself may be the backorder: nothing ships now.
+    waiting = [member for member in (order, *order.backorders) if member.is_backorder]
+    ships_now = NOTHING if order.is_backorder else order.payment_required
+    due = due_by_card(BackorderCharge(get_settings().charge_backorders), ships_now,
+                      sum((member.payment_required for member in waiting), NOTHING))
+    db.session.rollback()  # nothing held while Stripe answers
+    charged = charge(order_id, due, card, key=f"order-{order_id}-checkout", off_session=False)
+    if charged.declined:
+        hold_for_payment(order_id, charged.declined)
+    return charged
+
+
+def charge(order_id: int, due: Decimal, card: SavedCard, key: str,
+            off_session: bool) -> Charged:
+    """One PaymentIntent for `due` on the saved card, recorded once it succeeded."""
+    if due <= 0:
+        return Charged(amount=Decimal("0.00"), intent_id=None)
+    params = {"amount": to_cents(due), "currency": current_app.config["STRIPE_CURRENCY"],
+              "customer": card.customer, "payment_method": card.payment_method,
+              "payment_method_types": ["card"], "confirm": True,
+              "metadata": {"order_id": str(order_id)}}
+    if off_session:
+        params["off_session"] = True
+    try:
+        intent = stripe_gateway.client().v1.payment_intents.create(
+            params=params, options={"idempotency_key": key})
+    except stripe.CardError as error:
+        return Charged(amount=Decimal("0.00"), intent_id=None,
+                       declined=error.user_message or "Your card was declined")
+    if intent.status != "succeeded":
+        return Charged(amount=Decimal("0.00"), intent_id=intent.id,
+                       declined="Your bank asked to confirm the payment")
+    record_card_payment(order_id, intent.id, from_cents(intent.amount))
+    return Charged(amount=from_cents(intent.amount), intent_id=intent.id)
+
+
+def hold_for_payment(order_id: int, reason: str) -> None:
+    """Put the order On Hold with the reason on its timeline and email the shopper a
+    link to pay."""
+    with transaction():
+        order = db.session.get(Order, order_id, with_for_update=True)
+        if order.status is OrderStatus.NEW:
+            order.status = OrderStatus.ON_HOLD
+            order.version += 1
+        order.payment_problem = reason[:500]
+        log_event(order, "payment_failed",
+                  f"Card charge failed: {reason}. On Hold until the shopper pays")
+        notifications.queue(order, "payment_failed")
+
+
+def record_card_payment(order_id: int, intent_id: str, amount: Decimal) -> bool:
+    """Record a succeeded PaymentIntent on its order, once: False if it already was."""
+    with transaction():
+        return _record(order_id, intent_id, amount)
+
+
+def _record(order_id: int, intent_id: str, amount: Decimal) -> bool:
+    # The order's row lock makes the browser's report and Stripe's webhook take turns.
+    order = db.session.scalar(select(Order).where(Order.id == order_id).with_for_update())
+    if order is None:
+        return False
+    if db.session.scalar(select(Payment.id).where(Payment.method == CARD,
+                                                  Payment.reference == intent_id).limit(1)):
+        return False
+    family = [order, *order.backorders]
+    try:
+        shares = spread_payment(amount, [member.payment_required for member in family])
+    except ValueError:  # e.g. staff recorded a bank deposit meanwhile: staff must refund
+        log_event(order, "payment", f"Card payment of {format_money(amount)} ({intent_id}) is "
+                  "more than the order still asks for: not recorded; refund it in Stripe")
+        return False
+    for member, share in zip(family, shares, strict=True):
+        if share:
+            db.session.add(Payment(order=member, amount=share, method=CARD,
+                                   reference=intent_id))
+            member.amount_paid += share
+            log_event(member, "payment",
+                      f"Payment of {format_money(share)} by {CARD} received ({intent_id})")
+    return True
+
+
+def apply_event(event: dict) -> bool:
+    """Apply a verified Stripe event (as Stripe sent it) once; False when it was applied
+    before."""
+    try:
+        with transaction():
+            if db.session.get(StripeEvent, event["id"]) is not None:
+                return False
+            db.session.add(StripeEvent(id=event["id"], kind=event["type"]))
+            db.session.flush()  # two deliveries at once: the second fails here
+            if event["type"] == "payment_intent.succeeded":
+                intent = event["data"]["object"]
+                order_id = str((intent.get("metadata") or {}).get("order_id", ""))
+                if order_id.isdigit():
+                    _record(int(order_id), intent["id"], from_cents(int(intent["amount"])))
+    except IntegrityError:
+        return False
+    return True
+
+
+def pay_now(order_id: int, setup_intent_id: str) -> Charged:
+    """`Pay now` on the status page: the card just saved pays what the order asks, and a
+    held order goes back to New. CardNotSaved, next to the card, when it is declined."""
+    card = saved_card(setup_intent_id)
+    with transaction():
+        order = db.session.get(Order, order_id, with_for_update=True)
+        for member in (order, *order.backorders):
+            member.stripe_customer = card.customer
+            member.stripe_payment_method = card.payment_method
+        due = order.payment_required
+    charged = charge(order_id, due, card, key=f"order-{order_id}-pay-{setup_intent_id}",
+                     off_session=False)
+    if charged.declined:
+        raise CardNotSaved(f"Your card was not charged: {charged.declined}")
+    with transaction():
+        order = db.session.get(Order, order_id, with_for_update=True)
+        if order.payment_required <= NOTHING:
+            order.payment_problem = None
+            if order.status is OrderStatus.ON_HOLD:
+                order.status = OrderStatus.NEW
+                order.version += 1
+                log_event(order, "status", "Paid by the shopper with Pay now: back to New")
+    return charged
+
+
+def card_charges(order: Order) -> list[tuple[str, Decimal]]:
+    """This order's card charges, oldest first: (PaymentIntent id, what is left of it after
+    its refunds). A refund's row carries its PaymentIntent's id first."""
+    left: dict[str, Decimal] = {}
+    for payment in order.payments:
+        if payment.method == CARD and payment.reference:
+            intent_id = payment.reference.split()[0]
+            left[intent_id] = left.get(intent_id, NOTHING) + payment.amount
+    return list(left.items())
+
+
+def refundable(order: Order) -> Decimal:
+    """What may go back to the cards: no more than the order holds, nor the cards paid."""
+    return max(min(order.amount_paid, sum((left for _, left in card_charges(order)), NOTHING)),
+               NOTHING)
+
+
+def refund_when_committed(order: Order, amount: Decimal, key: str) -> None:
+    """Inside the caller's transaction: refund `amount` to the cards once it commits."""
+    if amount > 0:
+        after_commit("refund_card", order.id, str(amount), key)
+
+
+def request_refund(order_id: int, version: int, amount: Decimal, once: str,
+                   user: User | None) -> None:
+    """Staff's `Refund`: an amount back to the cards that paid this order (a job)."""
+    from app.services.orders import claim
+
+    with transaction():
+        order = claim(order_id, version)
+        check_refund(amount, refundable(order))
+        log_event(order, "refund", f"Refund of {format_money(amount)} to the card requested",
+                  user)
+        refund_when_committed(order, amount, f"refund-{order_id}-{once}")
+
+
+def refund(order_id: int, amount: Decimal, key: str) -> None:
+    """The job: refund up to `amount` through Stripe and record each refund once, as a
+    negative card payment. Keys per PaymentIntent make a retried job refund once."""
+    order = db.session.get(Order, order_id)
+    plan = plan_card_refund(min(amount, refundable(order)), card_charges(order))
+    db.session.rollback()
+    stripe_client = stripe_gateway.client()
+    for intent_id, part in plan:
+        made = stripe_client.v1.refunds.create(
+            params={"payment_intent": intent_id, "amount": to_cents(part)},
+            options={"idempotency_key": f"{key}-{intent_id}"})
+        with transaction():
+            order = db.session.scalar(select(Order).where(Order.id == order_id)
+                                      .with_for_update())
+            reference = f"{intent_id} refund {made.id}"
+            if db.session.scalar(select(Payment.id).where(Payment.reference == reference)):
+                continue
+            db.session.add(Payment(order=order, amount=-part, method=CARD, reference=reference))
+            order.amount_paid -= part
+            log_event(order, "refund", f"Refunded {format_money(part)} to the card ({made.id})")

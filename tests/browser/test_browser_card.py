@@ -1,0 +1,60 @@
+"""A shopper pays by card in Chromium, through the fake Stripe.js that localstripe serves
+(the page's CSP must let it load and talk to localstripe's origin)."""
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from app.extensions import db
+from app.models import Order
+from tests.payments.conftest import cards, localstripe  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_shopper_pays_by_card_for_what_ships_now(page: Page, shop, cards):  # noqa: F811
+    shop.settings(create_backorder=True, out_of_stock_checkout=True)
+    shop.product("CUP-1", on_hand=5, price="30.00", name="Cup")
+    shop.product("POT-1", on_hand=0, price="20.00", name="Teapot")
+    for sku, button in (("CUP-1", "Add to Cart"), ("POT-1", "Backorder")):
+        page.goto(f"/products/{sku}")
+        page.get_by_role("button", name=button, exact=True).click()
+        expect(page).to_have_url(re.compile(r"/cart$"))
+    page.get_by_role("button", name="Checkout").click()
+    page.get_by_label("Name").fill("Sam Shopper")
+    page.get_by_label("Email").fill("sam@example.com")
+    page.get_by_label("Address").fill("1 Main St")
+    page.get_by_label("Payment method").select_option("Card")
+    expect(page.get_by_text("Test mode")).to_be_visible()
+    card = page.locator("#card-element")
+    card.get_by_placeholder("number").fill("4242424242424242")
+    card.get_by_placeholder("exp_month").fill("12")
+    card.get_by_placeholder("exp_year").fill("34")
+    card.get_by_placeholder("cvc").fill("123")
+    card.get_by_placeholder("postal_code").fill("2000")
+    page.get_by_role("button", name="Place order").click()
+    expect(page).to_have_url(re.compile(r"/orders/"))
+    expect(page.get_by_text("Paid $30.00 by card")).to_be_visible()
+    paid = shop.read(lambda: [(o.amount_paid, o.payment_method) for o in db.session.scalars(
+        db.select(Order).order_by(Order.id))])
+    assert paid == [(Decimal("30.00"), "Card"), (Decimal("0.00"), "Card")]
+
+
+def test_a_declined_card_is_said_next_to_the_card_and_places_no_order(page: Page, shop,
+                                                                      cards):  # noqa: F811
+    shop.product("CUP-1", on_hand=5, price="30.00", name="Cup")
+    page.goto("/products/CUP-1")
+    page.get_by_role("button", name="Add to Cart", exact=True).click()
+    page.goto("/checkout")
+    page.get_by_label("Name").fill("Sam Shopper")
+    page.get_by_label("Email").fill("sam@example.com")
+    page.get_by_label("Address").fill("1 Main St")
+    card = page.locator("#card-element")
+    card.get_by_placeholder("number").fill("4000000000000002")
+    card.get_by_placeholder("exp_month").fill("12")
+    card.get_by_placeholder("exp_year").fill("34")
+    card.get_by_placeholder("cvc").fill("123")
+    page.get_by_role("button", name="Place order").click()
+    expect(page.locator("#card-error")).to_contain_text("declined")
+    assert shop.read(lambda: db.session.scalar(db.select(db.func.count(Order.id)))) == 0

@@ -1,0 +1,87 @@
+"""What a card pays at checkout and how one payment is shared (app.domain.payments)."""
+from decimal import Decimal
+
+import pytest
+
+from app.domain.errors import PaymentRefused
+from app.domain.payments import (BackorderCharge, charge_at_release, due_by_card, from_cents,
+                                 plan_card_refund, spread_payment,
+                                 to_cents)
+
+D = Decimal
+AT_CHECKOUT, WHEN_THEY_SHIP = BackorderCharge.AT_CHECKOUT, BackorderCharge.WHEN_THEY_SHIP
+
+
+@pytest.mark.parametrize(("charge", "ships_now", "backorders", "due"), [
+    (WHEN_THEY_SHIP, "30.00", "20.00", "30.00"),
+    (AT_CHECKOUT, "30.00", "20.00", "50.00"),
+    (WHEN_THEY_SHIP, "0.00", "20.00", "0.00"),      # everything waits: nothing today
+    (AT_CHECKOUT, "0.00", "20.00", "20.00"),
+    (WHEN_THEY_SHIP, "30.00", "0.00", "30.00"),     # nothing waits
+    (AT_CHECKOUT, "30.00", "0.00", "30.00"),
+    (AT_CHECKOUT, "0.01", "0.00", "0.01"),
+])
+def test_a_card_pays_what_ships_now_and_the_backorders_only_when_charged_at_checkout(
+        charge, ships_now, backorders, due):
+    assert due_by_card(charge, D(ships_now), D(backorders)) == D(due)
+
+
+@pytest.mark.parametrize(("amount", "dues", "shares"), [
+    ("50.00", ["30.00", "20.00"], ["30.00", "20.00"]),
+    ("30.00", ["30.00", "20.00"], ["30.00", "0.00"]),
+    ("30.01", ["30.00", "20.00"], ["30.00", "0.01"]),
+    ("0.00", ["30.00", "20.00"], ["0.00", "0.00"]),
+    ("20.00", ["0.00", "20.00"], ["0.00", "20.00"]),     # an empty parent asks nothing
+    ("20.00", ["-5.00", "20.00"], ["0.00", "20.00"]),    # nor does one owed money back
+    ("10.00", ["10.00"], ["10.00"]),
+])
+def test_one_card_payment_is_shared_parent_first_each_up_to_what_it_asks(amount, dues, shares):
+    assert spread_payment(D(amount), [D(due) for due in dues]) == [D(s) for s in shares]
+
+
+@pytest.mark.parametrize(("amount", "dues"), [("50.01", ["30.00", "20.00"]), ("0.01", [])])
+def test_a_card_payment_above_what_the_orders_ask_is_refused(amount, dues):
+    with pytest.raises(ValueError):
+        spread_payment(D(amount), [D(due) for due in dues])
+
+
+@pytest.mark.parametrize(("amount", "cents"), [("0.01", 1), ("12.34", 1234), ("100.00", 10000),
+                                               ("0.00", 0)])
+def test_an_amount_goes_to_stripe_in_whole_cents_and_back(amount, cents):
+    assert to_cents(D(amount)) == cents
+    assert from_cents(cents) == D(amount)
+
+
+@pytest.mark.parametrize(("due", "saved", "charged"), [
+    ("20.00", True, "20.00"),
+    ("0.01", True, "0.01"),
+    ("0.00", True, "0.00"),      # paid at checkout: nothing more
+    ("-1.00", True, "0.00"),     # owed money back: never a negative charge
+    ("20.00", False, "0.00"),    # bank deposit: nothing to charge
+])
+def test_a_released_backorder_charges_what_it_asks_to_the_saved_card(due, saved, charged):
+    assert charge_at_release(D(due), saved) == D(charged)
+
+
+@pytest.mark.parametrize(("amount", "charges", "plan"), [
+    ("10.00", [("pi_a", "30.00")], [("pi_a", "10.00")]),
+    ("30.00", [("pi_a", "30.00")], [("pi_a", "30.00")]),
+    ("25.00", [("pi_a", "30.00"), ("pi_b", "20.00")], [("pi_b", "20.00"), ("pi_a", "5.00")]),
+    ("20.00", [("pi_a", "30.00"), ("pi_b", "20.00")], [("pi_b", "20.00")]),
+    ("5.00", [("pi_a", "30.00"), ("pi_b", "0.00")], [("pi_a", "5.00")]),
+    ("0.00", [("pi_a", "30.00")], []),
+])
+def test_a_refund_takes_the_latest_card_charges_first_each_up_to_what_is_left(amount, charges,
+                                                                              plan):
+    assert plan_card_refund(D(amount), [(c, D(left)) for c, left in charges]) == \
+        [(c, D(part)) for c, part in plan]
+
+
+@pytest.mark.parametrize(("amount", "charges", "message"), [
+    ("30.01", [("pi_a", "30.00")], "The cards paid $30.00 that can be refunded"),
+    ("0.01", [], "The cards paid $0.00 that can be refunded"),
+])
+def test_a_refund_beyond_what_the_cards_paid_is_refused(amount, charges, message):
+    with pytest.raises(PaymentRefused) as refused:
+        plan_card_refund(D(amount), [(c, D(left)) for c, left in charges])
+    assert refused.value.message.startswith(message)
