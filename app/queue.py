@@ -6,6 +6,7 @@ Run a worker with `huey_consumer app.jobs.huey` (see README). The tests run jobs
 once, in the calling thread (Huey's immediate mode), except the one that runs a consumer.
 """
 import os
+from pathlib import Path
 
 from huey import Huey, RedisHuey, SqliteHuey
 
@@ -16,7 +17,9 @@ def make_queue(url: str) -> Huey:
     if url.startswith(("redis://", "rediss://", "unix://")):
         return RedisHuey("backorders", url=url)
     if url.startswith("sqlite:///"):
-        return SqliteHuey("backorders", filename=url.removeprefix("sqlite:///"))
+        filename = Path(url.removeprefix("sqlite:///"))
+        filename.parent.mkdir(parents=True, exist_ok=True)  # a fresh checkout, a copy of app/
+        return SqliteHuey("backorders", filename=str(filename))
     raise RuntimeError(f"QUEUE_URL must be redis://... or sqlite:///...; it is {url!r}")
 
 
