@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 
 from app.domain.errors import PaymentRefused
-from app.domain.payments import (BackorderCharge, charge_at_release, due_by_card, from_cents,
-                                 plan_card_refund, spread_payment,
+from app.domain.payments import (BackorderCharge, charge_at_release, check_refund,
+                                 due_by_card, from_cents, plan_card_refund, spread_payment,
                                  to_cents)
 
 D = Decimal
@@ -41,7 +41,7 @@ def test_one_card_payment_is_shared_parent_first_each_up_to_what_it_asks(amount,
 
 @pytest.mark.parametrize(("amount", "dues"), [("50.01", ["30.00", "20.00"]), ("0.01", [])])
 def test_a_card_payment_above_what_the_orders_ask_is_refused(amount, dues):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=f"^{amount} is more than the orders ask for$"):
         spread_payment(D(amount), [D(due) for due in dues])
 
 
@@ -70,6 +70,9 @@ def test_a_released_backorder_charges_what_it_asks_to_the_saved_card(due, saved,
     ("20.00", [("pi_a", "30.00"), ("pi_b", "20.00")], [("pi_b", "20.00")]),
     ("5.00", [("pi_a", "30.00"), ("pi_b", "0.00")], [("pi_a", "5.00")]),
     ("0.00", [("pi_a", "30.00")], []),
+    # Under a dollar: a cent of a charge refunds, and a charge of cents refunds in full.
+    ("0.50", [("pi_a", "30.00")], [("pi_a", "0.50")]),
+    ("1.50", [("pi_a", "30.00"), ("pi_b", "0.50")], [("pi_b", "0.50"), ("pi_a", "1.00")]),
 ])
 def test_a_refund_takes_the_latest_card_charges_first_each_up_to_what_is_left(amount, charges,
                                                                               plan):
@@ -85,3 +88,25 @@ def test_a_refund_beyond_what_the_cards_paid_is_refused(amount, charges, message
     with pytest.raises(PaymentRefused) as refused:
         plan_card_refund(D(amount), [(c, D(left)) for c, left in charges])
     assert refused.value.message.startswith(message)
+
+
+@pytest.mark.parametrize(("amount", "refundable"), [
+    ("0.01", "30.00"),
+    ("30.00", "30.00"),  # all that is left: the last cent may be refunded
+])
+def test_staff_may_refund_up_to_what_the_cards_paid(amount, refundable):
+    check_refund(D(amount), D(refundable))
+
+
+@pytest.mark.parametrize(("amount", "refundable", "message"), [
+    ("30.01", "30.00", "The cards paid $30.00 that can be refunded: refund no more than that"),
+    ("0.01", "0.00", "The cards paid $0.00 that can be refunded: refund no more than that"),
+    ("0.00", "30.00", "Enter an amount above zero, in dollars and cents"),
+    ("-5.00", "30.00", "Enter an amount above zero, in dollars and cents"),
+    ("1.234", "30.00", "Enter an amount above zero, in dollars and cents"),
+])
+def test_a_refund_that_is_not_a_positive_amount_within_what_was_paid_is_refused(
+        amount, refundable, message):
+    with pytest.raises(PaymentRefused) as refused:
+        check_refund(D(amount), D(refundable))
+    assert refused.value.message == message
