@@ -7,7 +7,6 @@ at the end. The schema comes from the migrations, so they are tested too.
 import os
 import re
 import threading
-import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -15,16 +14,17 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from app.config import TestConfig, database_url
+from app.config import TestConfig
 from app.domain.buttons import Policy
 from app.extensions import db, page_cache
 from app.models import Role, StoreSettings
 from app.services.catalog import ProductData, create_product
 from app.services.settings import update_settings
+from tests.support.databases import scratch_database, test_database_url
 
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"'
                         r'|name="csrf_token" value="([^"]+)"')
@@ -37,33 +37,10 @@ def pytest_report_header(config):
     return f"database: {where}"
 
 
-def test_database_url() -> str:
-    return database_url(os.environ["TEST_DATABASE_URL"]) if os.environ.get("TEST_DATABASE_URL") \
-        else ""
-
-
-test_database_url.__test__ = False
-
-
 @pytest.fixture(scope="session")
 def database_uri(tmp_path_factory) -> Iterator[str]:
-    server = test_database_url()
-    if not server:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'shop.sqlite3'}"
-        return
-    name = f"backorders_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
-                {"name": name})
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+    with scratch_database("backorders_test", tmp_path_factory.mktemp("db")) as uri:
+        yield uri
 
 
 class ShopClient(FlaskClient):

@@ -191,15 +191,21 @@ def save_purchase_order(reference: str):
 @bp.post("/purchase-orders/<reference>/ordered")
 def mark_po_ordered(reference: str):
     """`Mark as ordered`: the supplier is emailed the lines; the units are incoming."""
+    return _po_button(reference, OrderedForm(), purchasing.mark_ordered,
+                      lambda po: f"{reference} is ordered: {po.supplier.name} is emailed the lines")
+
+
+def _po_button(reference: str, form, change, done):
+    """A PO button with no fields but its version: run `change`, flash `done(po)`, or
+    show the page again with the refusal."""
     po = _po_or_404(reference)
-    form = OrderedForm()
     if not form.validate_on_submit():
         return render_po(po, 400, problem="This form is out of date: try again")
     try:
-        purchasing.mark_ordered(reference, int(form.version.data))
+        change(reference, int(form.version.data))
     except DomainError as error:
         return render_po(_po_or_404(reference), 409, problem=error.message)
-    flash(f"{reference} is ordered: {po.supplier.name} is emailed the lines", "success")
+    flash(done(po), "success")
     return redirect(url_for("admin.purchase_order", reference=reference))
 
 
@@ -228,13 +234,5 @@ def receive_purchase_order(reference: str):
 @bp.post("/purchase-orders/<reference>/cancel")
 def cancel_purchase_order(reference: str):
     """`Cancel purchase order`: its units are no longer coming."""
-    po = _po_or_404(reference)
-    form = CancelForm()
-    if not form.validate_on_submit():
-        return render_po(po, 400, problem="This form is out of date: try again")
-    try:
-        purchasing.cancel_po(reference, int(form.version.data))
-    except DomainError as error:
-        return render_po(_po_or_404(reference), 409, problem=error.message)
-    flash(f"{reference} is cancelled", "success")
-    return redirect(url_for("admin.purchase_order", reference=reference))
+    return _po_button(reference, CancelForm(), purchasing.cancel_po,
+                      lambda po: f"{reference} is cancelled")

@@ -1,19 +1,17 @@
 """The migration that gives an adjustment's reason its own column moves the reasons
 already written, and its downgrade puts them back. It runs on a database of its own
 (SQLite file, or a PostgreSQL database made for it), from an empty schema."""
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from app import create_app
-from app.config import TestConfig, database_url
+from app.config import TestConfig
 from app.extensions import db, page_cache
+from tests.support.databases import scratch_database
 
 BEFORE = "3c5f0e2a9b41"
 NOTE = "a7d2c4e81f03"
@@ -21,21 +19,8 @@ NOTE = "a7d2c4e81f03"
 
 @pytest.fixture
 def empty_database(tmp_path) -> Iterator[str]:
-    server = database_url(os.environ.get("TEST_DATABASE_URL", "")) \
-        if os.environ.get("TEST_DATABASE_URL") else ""
-    if not server:
-        yield f"sqlite:///{tmp_path / 'migrating.sqlite3'}"
-        return
-    name = f"backorders_migrate_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database("backorders_migrate", tmp_path) as uri:
+        yield uri
 
 
 @pytest.fixture
