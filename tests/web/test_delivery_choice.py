@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Order, Role, SettingChange
 from tests.support import bad_input as bad
 from tests.web.pages import Page
+from tests.web.test_query_counts import assert_constant, measure
 
 SHIP_NOW, TOGETHER = "Ship what is in stock now", "Ship everything together"
 ARRIVAL = date(2031, 3, 15)
@@ -165,3 +166,23 @@ def test_staff_see_no_delivery_line_on_an_order_that_was_not_asked(admin_client,
     shop.product("CUP-1", on_hand=3, policy=Policy.ALWAYS)
     shop.order({"CUP-1": 1})
     assert Page(admin_client.get("/admin/orders/N1001")).root.find(id="delivery") is None
+
+
+def test_asking_delivery_costs_the_cart_and_checkout_pages_no_statement(client, shop, offered,
+                                                                        count_queries):
+    for i in range(20):
+        shop.product(f"P-{i:02}", on_hand=i % 2, policy=Policy.ALWAYS)
+    fill(client, {"TEA-1": 1, "POT-1": 1})
+    asked = {url: measure(count_queries, client, url)[0] for url in ("/cart", "/checkout")}
+    shop.settings(offer_ship_together=False)
+    unasked = {url: measure(count_queries, client, url)[0] for url in ("/cart", "/checkout")}
+    print(f"\nstatements with Delivery asked {asked}, not asked {unasked}")
+    assert asked == unasked
+    shop.settings(offer_ship_together=True)
+    assert "Delivery" in Page(client.get("/checkout")).labels()
+
+    def grow():
+        fill(client, {f"P-{i:02}": 2 for i in range(20)})
+    assert_constant("checkout page with Delivery (2 vs 22 lines)", count_queries, client,
+                    "/checkout", grow)
+    assert "Delivery" in Page(client.get("/checkout")).labels()
