@@ -195,6 +195,15 @@ def _backorders_made_ready(order_ids: list[int], auto_release: bool,
     return list(ready)
 
 
+def charge_when_complete(order: Order) -> None:
+    """After staff changed the lines of an order shipping everything together (a lower Qty,
+    BKO split off): if every unit it still holds has its stock, it is ready to ship, and
+    its saved card is charged as when a receipt completes it."""
+    if order.ships_together and order.status is OrderStatus.NEW and order.has_units \
+            and not any(line.unallocated for line in order.lines):
+        release_charges.charge_when_released(order)
+
+
 @dataclass(frozen=True)
 class LedgerLine:
     """One line of a product's stock ledger as staff read it."""

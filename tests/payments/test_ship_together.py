@@ -72,3 +72,38 @@ def test_a_declined_charge_when_the_rest_arrives_puts_the_order_on_hold(client, 
     receive_pots(admin_client)
     status, _, paid, _, problem, _ = the_order(shop)
     assert (status, paid) == ("On Hold", Decimal("0.00")) and problem
+
+
+def test_staff_splitting_off_what_waits_charges_the_card_for_what_is_left_to_ship(
+        client, shop, cards):
+    from tests.support.services import save
+    place_together_by_card(client, shop, cards)
+
+    shop.read(lambda: save("N1001", bko={"POT-1": 1}))
+
+    def read():
+        return [(o.reference, o.status.value, o.total, o.amount_paid,
+                 o.stripe_payment_method is not None)
+                for o in db.session.scalars(db.select(Order).order_by(Order.id))]
+    assert shop.read(read) == [
+        ("N1001", "New", Decimal("30.00"), Decimal("30.00"), True),  # the tea, ready: paid
+        ("N1002", "New Backorder", Decimal("20.00"), Decimal("0.00"), True)]  # at its release
+
+
+def test_staff_splitting_off_part_of_what_waits_charges_nothing_while_the_rest_waits(
+        client, shop, cards):
+    from tests.support.services import lines, save
+    a_cart_with_a_backorder(client, shop)
+    client.submit("/cart/add/POT-1", {"quantity": "1"})  # two pots wait
+    shop.settings(offer_ship_together=True)
+    setup = start_card_setup(client)
+    save_card_as_stripe_js_would(cards, setup["client_secret"], GOOD_CARD)
+    client.submit("/checkout", {
+        "name": "Sam Shopper", "email": "sam@example.com", "address": "1 Main St",
+        "payment_method": "Card", "setup_intent": setup["setup_intent"], "once": ONCE,
+        "delivery": "Ship everything together"})
+
+    shop.read(lambda: save("N1001", bko={"POT-1": 1}))
+
+    assert shop.read(lambda: lines("N1001")) == [("POT-1", 1, 0), ("TEA-1", 1, 1)]
+    assert shop.read(lambda: db.session.scalar(db.select(db.func.count(Payment.id)))) == 0
