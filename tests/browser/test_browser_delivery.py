@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.models import Role
+from tests.browser.test_journeys import screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +39,16 @@ def test_shopper_chooses_ship_everything_together_and_staff_see_the_order_wait_w
     page.get_by_label("Payment method", exact=True).select_option("Bank deposit")
     delivery = page.get_by_label("Delivery", exact=True)
     expect(delivery).to_have_value("Ship what is in stock now")  # the split by default
+    expect(page.locator("#promise")).to_have_text(
+        "1 item ships now; the rest (1) waits on backorder until stock arrives.")
+    expect(page.locator("#promise-together")).to_be_hidden()
     delivery.select_option("Ship everything together")
+    # The summary follows the choice.
+    expect(page.locator("#promise")).to_be_hidden()
+    expect(page.locator("#promise-together")).to_have_text(
+        "Ships together when everything is in stock, about 15 Mar 2031: nothing ships now "
+        "(1 is reserved for you from stock meanwhile).")
+    screenshot(page, "checkout-delivery")
     page.get_by_role("button", name="Place order", exact=True).click()
 
     expect(page.get_by_role("status")).to_contain_text("Thank you: order N1001 is placed")
@@ -47,6 +57,7 @@ def test_shopper_chooses_ship_everything_together_and_staff_see_the_order_wait_w
         "(1 is already reserved for you from stock).")
     expect(page.get_by_text("Delivery: Ship everything together.")).to_contain_text(
         "about 15 Mar 2031")
+    screenshot(page, "order-status-together")
     assert [(o["reference"], o["status"], o["lines"]) for o in stored_orders()] == [
         ("N1001", "New", {"CUP-1": (1, 1), "TEA-1": (1, 0)})]
 
