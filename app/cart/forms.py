@@ -3,7 +3,6 @@ from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaF
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, Optional
 
 from app.domain.checkout import DeliveryChoice
-
 from app.forms import once_field
 from app.shop.forms import MAX_QUANTITY, AddToCartForm
 

@@ -83,9 +83,9 @@ def place_order(items: Mapping[str, int], customer: Customer, once: str | None =
             submission.order_id = order.id
         wanted = [(stock[products[sku].id], items[sku]) for sku in sorted(items)]
         # Whether checkout asks `Delivery` is judged on the stock as locked now.
-        promised = cart_promises(wanted, settings)
-        order.delivery = chosen_delivery(delivery, promised.together is not None)
-        promised = promised.chosen(order.delivery)
+        offered = cart_promises(wanted, settings)
+        order.delivery = chosen_delivery(delivery, offered.together is not None)
+        promised = offered.chosen(order.delivery)
         if promised.problems:
             raise InsufficientStock(promised.problems[0])
         if order.delivery is not None:
