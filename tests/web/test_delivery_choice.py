@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.domain.buttons import Policy
 from app.extensions import db
-from app.models import Order, Role, SettingChange
+from app.models import Order, OutboxEmail, Role, SettingChange
 from tests.support import bad_input as bad
 from tests.web.pages import Page
 from tests.web.test_query_counts import assert_constant, measure
@@ -96,9 +96,12 @@ def test_choosing_ship_everything_together_places_one_order_that_every_page_expl
     assert lines == [("POT-1", 1, 0), ("TEA-1", 1, 1)]
     assert "Delivery: Ship everything together" in events
 
+    together = ("Nothing ships now: all 2 items ship together when the rest arrives (1 is "
+                "already reserved for you from stock).")
     page = Page(client.get(placed.headers["Location"]))
-    assert ("Nothing ships now: all 2 items ship together when the rest arrives (1 is already "
-            "reserved for you from stock).") in page.text
+    assert together in page.text
+    [email] = shop.read(lambda: list(db.session.scalars(select(OutboxEmail.body))))
+    assert together in email
     assert f"Delivery: Ship everything together. Ships together when everything is in " \
            f"stock, about {SHOWN}." in page.text
 
