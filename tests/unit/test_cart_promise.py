@@ -141,11 +141,11 @@ def test_an_order_ships_once_every_unit_is_allocated(lines, expected):
 # Hypothesis's 200 ms, and a test's time is not what it checks.
 @settings(deadline=None)
 @given(st.lists(st.tuples(st.integers(1, 20), st.integers(-3, 25)), min_size=1, max_size=5),
-       st.sampled_from(ALL_RULES))
-def test_every_unit_is_promised_once(wanted, rules):
+       st.sampled_from(ALL_RULES), st.booleans())
+def test_every_unit_is_promised_once(wanted, rules, together):
     items = [item(quantity, available, sku=f"SKU-{i}")
              for i, (quantity, available) in enumerate(wanted)]
-    cart = promise(items, rules)
+    cart = promise(items, rules, together=together)
     for line, (quantity, available) in zip(cart.lines, wanted, strict=True):
         assert min(line.ship_now, line.reserved, line.on_backorder) >= 0
         assert line.ship_now + line.reserved + line.on_backorder == quantity
@@ -154,6 +154,9 @@ def test_every_unit_is_promised_once(wanted, rules):
     # An order ships whole, or in two parts under the split rules: never a part of a part.
     if cart.delivery is Delivery.TOGETHER:
         assert cart.ship_now == 0
+    # Shipping everything together never splits: nothing ships while any unit waits.
+    if together:
+        assert cart.delivery is not Delivery.SPLIT
 
 
 @pytest.mark.parametrize("wanted, rules, summary", [
