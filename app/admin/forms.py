@@ -101,7 +101,7 @@ class WebStoreForm(SettingsForm):
 
 
 class PaymentsForm(SettingsForm):
-    sections = {"Card payments": ["charge_backorders"]}
+    sections = {"Card payments": ["charge_backorders", "offer_ship_together"]}
     charge_backorders = SelectField(
         "Charge for backordered items",
         choices=[charge.value for charge in BackorderCharge],
@@ -110,6 +110,13 @@ class PaymentsForm(SettingsForm):
                     "included. When they ship: the card pays now for what ships now and is "
                     "saved for that order only; each backorder is charged when it is "
                     "released to New.")
+    offer_ship_together = BooleanField(
+        "Let shoppers choose to ship everything together",
+        description="When a cart holds items in stock and items that must wait, checkout "
+                    "asks Delivery: Ship what is in stock now (the order splits, as without "
+                    "this) or Ship everything together (no backorder: the items in stock are "
+                    "kept for the order, which ships whole when the rest arrives; a card is "
+                    "charged then, or at checkout with At checkout).")
 
 
 SETTINGS_TABS = {

@@ -40,9 +40,12 @@ def supplier_choices(form: ProductForm) -> ProductForm:
 
 
 def backorder_ready(order: Order) -> Markup:
-    """The news that stock completed a backorder, its reference a link to the order."""
+    """The news that stock completed a backorder (or an order shipping everything together),
+    its reference a link to the order."""
     link = Markup('<a href="{}">{}</a>').format(
         url_for("admin.order", reference=order.reference), order.reference)
+    if order.ships_together:
+        return Markup("Order {} has all its stock: it ships everything together").format(link)
     if order.status is OrderStatus.NEW:
         return Markup("Backorder {} has all its stock and is released to New").format(link)
     return Markup("Backorder {} has all its stock: mark it as New").format(link)

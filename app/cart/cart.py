@@ -71,7 +71,11 @@ class CartLine:
 @dataclass(frozen=True)
 class Cart:
     lines: list[CartLine]
-    promise: Promise
+    promise: Promise  # as it stands: the split, where it splits
+    # With `Ship everything together`, when checkout offers it (else None), and when
+    # that would ship, where the shop shows dates and knows them all.
+    together: Promise | None = None
+    together_date: date | None = None
 
     @property
     def total(self) -> Decimal:

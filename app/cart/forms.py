@@ -1,7 +1,8 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length
+from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, Optional
 
+from app.domain.checkout import DeliveryChoice
 from app.forms import once_field
 from app.shop.forms import MAX_QUANTITY, AddToCartForm
 
@@ -40,8 +41,27 @@ class CheckoutForm(FlaskForm):
     payment_method = SelectField("Payment method", choices=PAYMENT_METHODS,
                                  validators=[InputRequired()],
                                  render_kw={"autocomplete": "off"})
+    # Asked only when the cart would split and the shop lets shoppers choose: the view
+    # removes it otherwise (offer_delivery). Not posted: the default, the split.
+    delivery = SelectField("Delivery", choices=[choice.value for choice in DeliveryChoice],
+                           default=DeliveryChoice.SHIP_NOW.value, validate_choice=False,
+                           validators=[Optional(), AnyOf(
+                               [choice.value for choice in DeliveryChoice],
+                               message="Choose Ship what is in stock now or Ship everything "
+                                       "together")],
+                           render_kw={"autocomplete": "off"})
     # The SetupIntent through which Stripe.js saved the card: its id, never card data.
     setup_intent = HiddenField(validators=[Length(max=255)])
+
+    def offer_delivery(self, offered: bool) -> None:
+        """Ask `Delivery` only where checkout offers the choice."""
+        if not offered:
+            del self.delivery
+
+    def chosen_delivery(self) -> DeliveryChoice | None:
+        """The shopper's answer, if asked (validated: one of the choices, or none)."""
+        data = self.delivery.data if "delivery" in self else None
+        return DeliveryChoice(data) if data else None
 
     def offer_cards(self) -> None:
         """Card first, where the shop takes cards."""

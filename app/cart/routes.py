@@ -8,9 +8,10 @@ from app.cart.forms import CARD, CardSetupForm, CartLineForm, CheckoutForm, Remo
 from app.domain.buttons import BuyButton
 from app.domain.errors import AlreadySubmitted, DomainError
 from app.domain.money import format_money
+from app.domain.promise import order_date
 from app.services import cards, catalog, orders_read
 from app.services.checkout import Customer, place_order
-from app.services.promises import cart_promise
+from app.services.promises import cart_promises
 from app.services.settings import get_settings
 from app.shop.forms import MAX_QUANTITY, AddToCartForm
 
@@ -21,13 +22,17 @@ def load_cart() -> cart.Cart:
     settings = get_settings()
     products = catalog.products_by_sku(wanted)
     found = [(products[sku], qty) for sku, qty in sorted(wanted.items()) if sku in products]
-    promised = cart_promise(found, settings)
+    promised = cart_promises(found, settings)
     lines = [cart.CartLine(offer=catalog.offer_for(product, settings), quantity=qty,
                            promised=line,
                            arrival_date=product.arrival_date
                            if settings.show_arrival_date and line.on_backorder else None)
-             for (product, qty), line in zip(found, promised.lines, strict=True)]
-    return cart.Cart(lines=lines, promise=promised)
+             for (product, qty), line in zip(found, promised.split.lines, strict=True)]
+    # Shipped together, the order leaves when its last waiting line arrives.
+    together_date = order_date(line.arrival_date for line in lines if line.on_backorder) \
+        if promised.together is not None else None
+    return cart.Cart(lines=lines, promise=promised.split, together=promised.together,
+                     together_date=together_date)
 
 
 def line_forms(lines: list[cart.CartLine]) -> dict[str, CartLineForm]:
@@ -137,13 +142,15 @@ def card_setup():
 
 @bp.route("/checkout", methods=["GET", "POST"])
 def checkout():
-    """Name, email, address and payment method; then the order is placed (and, by Card,
-    paid for what ships now)."""
+    """Name, email, address, payment method and, where the cart would split and the shop
+    lets shoppers choose, Delivery; then the order is placed (and, by Card, paid for what
+    ships now)."""
     found = load_cart()
     if not found.lines:
         flash("Your cart is empty", "info")
         return redirect(url_for("cart.view"))
     form = CheckoutForm()
+    form.offer_delivery(found.together is not None)
     if stripe_gateway.cards_enabled():
         form.offer_cards()
     if form.validate_on_submit():
@@ -160,7 +167,8 @@ def checkout():
                             payment_method=form.payment_method.data)
         try:
             placed = place_order({line.offer.product.sku: line.quantity for line in found.lines},
-                                 customer, once=form.once.data)
+                                 customer, once=form.once.data,
+                                 delivery=form.chosen_delivery())
         except AlreadySubmitted as done:  # Place order pressed twice: show the one order
             cart.clear()
             token = orders_read.token_of(done.order_id)

@@ -74,6 +74,13 @@ class Delivery(enum.StrEnum):
     TOGETHER = "Nothing ships now: everything ships together when the rest arrives"
 
 
+class DeliveryChoice(enum.StrEnum):
+    """The shopper's `Delivery` at checkout, where the shop lets them choose."""
+
+    SHIP_NOW = "Ship what is in stock now"  # the split, as without the choice
+    TOGETHER = "Ship everything together"  # no split: the order waits whole
+
+
 @dataclass(frozen=True)
 class Promise:
     lines: tuple[LinePromise, ...]
@@ -138,8 +145,12 @@ def take(item: CartItem) -> tuple[Take, str | None]:
         return Take(allocated=allocated, waiting=item.quantity - allocated), refused.message
 
 
-def promise(items: Sequence[CartItem], rules: SplitRules) -> Promise:
-    """What placing this cart now would do with each unit, under the store's split rules."""
+def promise(items: Sequence[CartItem], rules: SplitRules, together: bool = False) -> Promise:
+    """What placing this cart now would do with each unit, under the store's split rules.
+
+    `together`: the shopper chose `Ship everything together`, so the order never splits:
+    the units in stock are reserved for it and it ships whole when the rest arrives.
+    """
     takes = [take(item) for item in items]
     lines = [Line(id=i, sku=item.sku, quantity=item.quantity, allocated=taken.allocated,
                   unit_price=Decimal("0.00"))
@@ -148,7 +159,7 @@ def promise(items: Sequence[CartItem], rules: SplitRules) -> Promise:
     waiting = {line.id: line.quantity - line.allocated for line in lines}
     shipments: list[Sequence[Line]] = [lines]
     # Checkout splits only when backorders are created and something waits: the same test.
-    if rules.create_backorder and any(waiting.values()):
+    if rules.create_backorder and not together and any(waiting.values()):
         plan = plan_split(lines, waiting, Decimal("0.00"), rules)
         assert plan is not None  # something is on backorder, so there is a plan
         # When the order itself becomes the backorder, the plan's parent is the whole order.
@@ -157,6 +168,23 @@ def promise(items: Sequence[CartItem], rules: SplitRules) -> Promise:
     return settle(shipments, lines, problems={
         # strict=True only guards: `lines` has one line per take (pyproject.toml: mutmut)
         line.id: problem for line, (_, problem) in zip(lines, takes, strict=True)})
+
+
+def offers_delivery_choice(allowed: bool, split: Promise) -> bool:
+    """Whether checkout asks `Delivery`: the shop lets shoppers choose (the Payments tab),
+    and the cart as it stands would split into units that ship now and units that wait.
+    An order that ships whole anyway (all in stock, all waiting, or no split made) has
+    nothing to choose."""
+    return allowed and split.delivery is Delivery.SPLIT
+
+
+def chosen_delivery(asked: DeliveryChoice | None, offered: bool) -> DeliveryChoice | None:
+    """The delivery an order records: when the choice was offered, what the shopper asked
+    (`Ship what is in stock now` unless they asked otherwise); else none, since with
+    nothing to split either answer would place the same order."""
+    if not offered:
+        return None
+    return asked or DeliveryChoice.SHIP_NOW
 
 
 def promise_of_orders(orders: Sequence[Sequence[Line]]) -> Promise:

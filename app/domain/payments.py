@@ -49,6 +49,18 @@ def due_by_card(charge: BackorderCharge, ships_now_due: Decimal,
     return ships_now_due
 
 
+def due_at_checkout(charge: BackorderCharge, dues: Sequence[tuple[Decimal, bool]]) -> Decimal:
+    """What a card pays at checkout for an order and its backorders, each given as (what
+    it asks, whether it waits for stock). An order waits when it is a backorder, or when
+    the shopper chose `Ship everything together`: then nothing ships now, and with `When
+    they ship` the card pays nothing until it does."""
+    ships_now = sum((due for due, waits in dues if not waits), NOTHING)
+    # Starting from 0 would give the same: `waiting` is only ever added to `ships_now`,
+    # which carries the cents.
+    waiting = sum((due for due, waits in dues if waits), NOTHING)  # pragma: no mutate
+    return due_by_card(charge, ships_now, waiting)
+
+
 def spread_payment(amount: Decimal, dues: Sequence[Decimal]) -> list[Decimal]:
     """Share one card payment among an order and its backorders, in that order, each
     taking up to what it still asks; the shares add up to the amount."""

@@ -6,6 +6,7 @@ from sqlalchemy import (CheckConstraint, Enum, ForeignKey, Index, String, Text, 
                         UniqueConstraint, and_, exists)
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
+from app.domain.checkout import DeliveryChoice
 from app.domain.orders import BACKORDER_STATUSES, Line, OrderStatus
 from app.domain.payments import payment_due, to_refund
 from app.extensions import db
@@ -100,6 +101,10 @@ class Order(db.Model):
     stripe_payment_method: Mapped[str | None] = mapped_column(String(255))
     # Why the card was not charged when the order was due, until the shopper pays.
     payment_problem: Mapped[str | None] = mapped_column(String(500))
+    # The shopper's `Delivery` at checkout; None when checkout did not ask (nothing to split).
+    delivery: Mapped[DeliveryChoice | None] = mapped_column(
+        Enum(DeliveryChoice, native_enum=False, length=32, validate_strings=True,
+             values_callable=lambda e: [m.value for m in e]))
 
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", order_by="OrderLine.id", cascade="all, delete-orphan")
@@ -130,6 +135,16 @@ class Order(db.Model):
     @property
     def is_backorder(self) -> bool:
         return self.status in BACKORDER_STATUSES
+
+    @property
+    def ships_together(self) -> bool:
+        """The shopper chose `Ship everything together`: nothing ships until every unit can."""
+        return self.delivery is DeliveryChoice.TOGETHER
+
+    @property
+    def waits_for_stock(self) -> bool:
+        """Nothing of it ships now: a backorder, or an order shipping everything together."""
+        return self.is_backorder or self.ships_together
 
     def __repr__(self) -> str:
         return f"<Order {self.reference} {self.status}>"

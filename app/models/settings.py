@@ -24,6 +24,8 @@ class StoreSettings(db.Model):
     ask_delay_confirmation: Mapped[bool] = mapped_column(default=False)
     # The Payments tab: when a card pays for backordered items (a BackorderCharge value).
     charge_backorders: Mapped[str] = mapped_column(String(20), default="When they ship")
+    # The Payments tab: checkout asks `Delivery` when a cart would split.
+    offer_ship_together: Mapped[bool] = mapped_column(default=False)
 
     def __repr__(self) -> str:
         return f"<StoreSettings {self.id}>"

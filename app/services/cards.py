@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from app import stripe_gateway
 from app.domain.errors import DomainError
 from app.domain.money import format_money
-from app.domain.payments import (NOTHING, BackorderCharge, check_refund, due_by_card,
+from app.domain.payments import (NOTHING, BackorderCharge, check_refund, due_at_checkout,
                                  from_cents, plan_card_refund, spread_payment, to_cents)
 from app.domain.orders import OrderStatus
 from app.extensions import db
@@ -85,11 +85,11 @@ def charge_at_checkout(order_id: int, card: SavedCard) -> Charged:
             member.stripe_customer = card.customer
             member.stripe_payment_method = card.payment_method
     order = db.session.get(Order, order_id)
-    # When every unit waits, the order itself may be the backorder: nothing ships now.
-    waiting = [member for member in (order, *order.backorders) if member.is_backorder]
-    ships_now = NOTHING if order.is_backorder else order.payment_required
-    due = due_by_card(BackorderCharge(get_settings().charge_backorders), ships_now,
-                      sum((member.payment_required for member in waiting), NOTHING))
+    # When every unit waits (the order itself may be the backorder, or it ships
+    # everything together), nothing ships now.
+    due = due_at_checkout(BackorderCharge(get_settings().charge_backorders),
+                          [(member.payment_required, member.waits_for_stock)
+                           for member in (order, *order.backorders)])
     db.session.rollback()  # nothing held while Stripe answers
     charged = charge(order_id, due, card, key=f"order-{order_id}-checkout", off_session=False)
     if charged.declined:

@@ -5,13 +5,14 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select
 
+from app.domain.checkout import DeliveryChoice, chosen_delivery
 from app.domain.errors import DomainError, InsufficientStock
 from app.domain.orders import OrderStatus
 from app.extensions import db
 from app.models import Order, OrderLine, Product
 from app.services import ledger, notifications, transaction
 from app.services.backorders import split_order
-from app.services.promises import cart_promise
+from app.services.promises import cart_promises
 from app.services.records import (claim_submission, lock_products, log_event,
                                   next_order_number, placed_message, reference)
 from app.services.settings import get_settings
@@ -39,12 +40,15 @@ class Placed:
     backorder: Order | None
 
 
-def place_order(items: Mapping[str, int], customer: Customer, once: str | None = None) -> Placed:
+def place_order(items: Mapping[str, int], customer: Customer, once: str | None = None,
+                delivery: DeliveryChoice | None = None) -> Placed:
     """Place an order with status New, committing what stock is available.
 
     Units beyond stock are taken only where backorders are allowed and the
     product's backorder limit holds; otherwise InsufficientStock and nothing is
-    saved. With `Create backorder when backorder items` on, the order splits at once.
+    saved. With `Create backorder when backorder items` on, the order splits at once,
+    unless the shopper chose `delivery` = `Ship everything together` where checkout
+    asks it: then the order waits whole, its units in stock committed to it.
     `once` is the form's one-time token: posted again, it raises AlreadySubmitted
     naming the order it placed.
     """
@@ -78,9 +82,14 @@ def place_order(items: Mapping[str, int], customer: Customer, once: str | None =
         if submission is not None:
             submission.order_id = order.id
         wanted = [(stock[products[sku].id], items[sku]) for sku in sorted(items)]
-        promised = cart_promise(wanted, settings)
+        # Whether checkout asks `Delivery` is judged on the stock as locked now.
+        offered = cart_promises(wanted, settings)
+        order.delivery = chosen_delivery(delivery, offered.together is not None)
+        promised = offered.chosen(order.delivery)
         if promised.problems:
             raise InsufficientStock(promised.problems[0])
+        if order.delivery is not None:
+            log_event(order, "delivery", f"Delivery: {order.delivery}")
         lines, movements = [], []
         for (product, quantity), line in zip(wanted, promised.lines, strict=True):
             allocated = line.ship_now + line.reserved
@@ -94,7 +103,8 @@ def place_order(items: Mapping[str, int], customer: Customer, once: str | None =
         db.session.execute(insert(OrderLine), lines)
         ledger.record_many(movements)
         backorder = None
-        if settings.create_backorder and any(line.unallocated for line in order.lines):
+        if settings.create_backorder and not order.ships_together \
+                and any(line.unallocated for line in order.lines):
             backorder = split_order(order, {line.id: line.unallocated for line in order.lines},
                                     settings, notify=False)
         notifications.queue(order, "order_placed", backorder=backorder, arrival_dates={

@@ -2,9 +2,11 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, String, cast, func, insert, literal, select, update
+from sqlalchemy import (Integer, String, and_, cast, func, insert, literal, or_, select,
+                        update)
 from sqlalchemy.orm import selectinload
 
+from app.domain.checkout import DeliveryChoice
 from app.domain.errors import DomainError, StockAdjustmentRefused
 from app.domain.orders import BACKORDER_STATUSES, OPEN_STATUSES, OrderStatus
 from app.domain.stock import WaitingLine, allocate_fifo, check_on_hand_room
@@ -159,26 +161,47 @@ def _record_fill(product: Product, line_ids: list[int], reference: str, note: st
 
 def _backorders_made_ready(order_ids: list[int], auto_release: bool,
                            user: User | None) -> list[Order]:
-    """Backorders among `order_ids` whose every line is now allocated; release them if set."""
+    """Backorders among `order_ids` whose every line is now allocated; release them if set.
+
+    An order whose shopper chose `Ship everything together` is ready too once the units
+    it waited for are all in: it is New already, so it is not released, but its saved
+    card is charged as a released backorder's would be.
+    """
     if not order_ids:
         return []
     db.session.flush()
-    ready_query = select(Order).where(Order.id.in_(order_ids),
-                                      Order.status.in_(BACKORDER_STATUSES),
-                                      Order.is_fully_allocated)
+    ready_query = select(Order).where(
+        Order.id.in_(order_ids),
+        or_(Order.status.in_(BACKORDER_STATUSES),
+            and_(Order.status == OrderStatus.NEW, Order.delivery == DeliveryChoice.TOGETHER)),
+        Order.is_fully_allocated)
     if auto_release:  # each release emails the lines: load them with the orders
         ready_query = ready_query.options(selectinload(Order.lines))
     ready = db.session.scalars(ready_query).all()
-    if auto_release:
-        for order in ready:
+    user_id = user.id if user else None
+    for order in ready:
+        if order.ships_together:
+            db.session.add(OrderEvent(order=order, kind="allocated", user_id=user_id,
+                                      message="Every item is in stock: ready to ship together"))
+            release_charges.charge_when_released(order)
+        elif auto_release:
             order.status = OrderStatus.NEW
             order.version += 1
             db.session.add(OrderEvent(order=order, kind="status",
                                       message="Released automatically: every item is in stock",
-                                      user_id=user.id if user else None))
+                                      user_id=user_id))
             notifications.queue(order, "backorder_released")
             release_charges.charge_when_released(order)
     return list(ready)
+
+
+def charge_when_complete(order: Order) -> None:
+    """After staff changed the lines of an order shipping everything together (a lower Qty,
+    BKO split off): if every unit it still holds has its stock, it is ready to ship, and
+    its saved card is charged as when a receipt completes it."""
+    if order.ships_together and order.status is OrderStatus.NEW and order.has_units \
+            and not any(line.unallocated for line in order.lines):
+        release_charges.charge_when_released(order)
 
 
 @dataclass(frozen=True)

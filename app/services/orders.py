@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Order, OrderLine, Payment, Product, User
 from app.services import cards, ledger, notifications, release_charges, transaction
 from app.services.backorders import split_order
-from app.services.inventory import serve_arrivals
+from app.services.inventory import charge_when_complete, serve_arrivals
 from app.services.records import lock_products, log_event, payment_message, status_message
 from app.services.settings import get_settings
 
@@ -76,6 +76,8 @@ def save_order(order_id: int, version: int, *, status: OrderStatus,
         backorder = split_order(order, bko, settings, user) if wants_bko else None
         if backorder is order:  # the whole order became the backorder
             return order
+        if changed or wants_bko:
+            charge_when_complete(order)
         if status != order.status:
             refusal = dispatch_refusal(status, order.payment_required, dispatch_with_due)
             if refusal is not None:

@@ -6,7 +6,8 @@ from datetime import date
 from sqlalchemy import select
 
 from app.domain.buttons import backorder_room
-from app.domain.checkout import CartItem, Promise, promise, promise_of_orders
+from app.domain.checkout import (CartItem, DeliveryChoice, Promise, offers_delivery_choice,
+                                 promise, promise_of_orders)
 from app.domain.orders import OPEN_STATUSES, Line
 from app.domain.promise import INCOMING_STATUSES, Incoming, Match, Waiting, match, promised_date
 from app.extensions import db
@@ -15,12 +16,40 @@ from app.models.purchasing import PO_FIRST
 from app.services.settings import split_rules
 
 
-def cart_promise(wanted: Sequence[tuple[Product, int]], settings: StoreSettings) -> Promise:
-    """What placing these quantities now would do with each unit: the rules checkout applies."""
+def cart_promise(wanted: Sequence[tuple[Product, int]], settings: StoreSettings,
+                 together: bool = False) -> Promise:
+    """What placing these quantities now would do with each unit: the rules checkout applies.
+
+    `together`: as the shopper's `Ship everything together` would place it (no split).
+    """
     allows = settings.out_of_stock_checkout
     return promise([CartItem(sku=product.sku, quantity=quantity, available=product.available,
                              backorder_room=backorder_room(product.stock_view, allows))
-                    for product, quantity in wanted], split_rules(settings))
+                    for product, quantity in wanted], split_rules(settings), together=together)
+
+
+@dataclass(frozen=True)
+class CartPromises:
+    """What a cart will do: as it stands (`split`, the default), and with `Ship everything
+    together` when checkout asks `Delivery` (`together`, else None)."""
+
+    split: Promise
+    together: Promise | None
+
+    def chosen(self, delivery: DeliveryChoice | None) -> Promise:
+        """The promise of the delivery the shopper chose."""
+        if delivery is DeliveryChoice.TOGETHER and self.together is not None:
+            return self.together
+        return self.split
+
+
+def cart_promises(wanted: Sequence[tuple[Product, int]], settings: StoreSettings) -> CartPromises:
+    """The cart's promise, and the alternative checkout offers for it, if it offers one."""
+    split = cart_promise(wanted, settings)
+    offered = offers_delivery_choice(settings.offer_ship_together, split)
+    return CartPromises(split=split,
+                        together=cart_promise(wanted, settings, together=True) if offered
+                        else None)
 
 
 def placed_promise(orders: Iterable[Order]) -> Promise:

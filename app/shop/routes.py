@@ -8,6 +8,7 @@ from flask import (abort, current_app, flash, jsonify, redirect, render_template
 from app import stripe_gateway
 from app.domain.errors import DomainError
 from app.domain.money import format_money
+from app.domain.promise import order_date
 from app.extensions import limiter, page_cache
 from app.models import Order
 from app.services import cards, catalog, notifications, orders, orders_read
@@ -74,7 +75,15 @@ def order_status(token: str, pay_form: PayNowForm | None = None, status: int = 2
                    if order.payment_problem and order.payment_required > 0), None)
     pay_now = PayNow(order=unpaid, form=pay_form or PayNowForm()) \
         if unpaid is not None and stripe_gateway.cards_enabled() else None
+    # An order shipping everything together leaves when its last waiting line arrives.
+    # (None: no date to show); only for those still waiting.
+    together_dates = {order.id: order_date(dates.get(line.id) for line in waiting)
+                      if dates else None
+                      for order in family.orders
+                      if order.ships_together and not order.is_cancelled
+                      and (waiting := [line for line in order.lines if line.unallocated])}
     page = render_template("shop/order_status.html", family=family, line_dates=dates,
+                           together_dates=together_dates,
                            promise=placed_promise(family.orders), pay_now=pay_now,
                            **stripe_gateway.page_settings())
     response = current_app.make_response((page, status))

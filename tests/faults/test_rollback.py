@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.buttons import Policy
+from app.domain.checkout import DeliveryChoice
 from app.domain.orders import OrderStatus
 from app.extensions import db
 from app.models import Order
@@ -76,6 +77,22 @@ def checkout_with_split(shop) -> Callable[[], object]:
     shop.product("TEA", on_hand=2)
     shop.product("POT", on_hand=0, policy=Policy.ALWAYS)
     return lambda: place_order({"TEA": 3, "POT": 1}, SHOPPER)
+
+
+def checkout_shipping_together(shop) -> Callable[[], object]:
+    shop.settings(create_backorder=True, out_of_stock_checkout=True, offer_ship_together=True)
+    shop.product("TEA", on_hand=2)
+    shop.product("POT", on_hand=0, policy=Policy.ALWAYS)
+    return lambda: place_order({"TEA": 3, "POT": 1}, SHOPPER, delivery=DeliveryChoice.TOGETHER)
+
+
+def receipt_completing_an_order_shipping_together(shop) -> Callable[[], object]:
+    shop.settings(create_backorder=True, out_of_stock_checkout=True, offer_ship_together=True)
+    shop.product("TEA", on_hand=2)
+    shop.product("POT", on_hand=0, policy=Policy.ALWAYS)
+    shop.read(lambda: place_order({"TEA": 2, "POT": 2}, SHOPPER,
+                                  delivery=DeliveryChoice.TOGETHER))
+    return lambda: inventory.receive_stock("POT", 2, "PO-1", None)
 
 
 def staff_split_with_payment(shop) -> Callable[[], object]:
@@ -163,6 +180,16 @@ USE_CASES = {
         "app.services.ledger.record_many", "app.services.notifications.queue",
         "app.services.records.lock_products", "app.services.records.next_order_number",
         "app.services.records.next_suffix", "app.services.backorders.split_order", *COMMON]),
+    "checkout shipping together": (checkout_shipping_together, [
+        "app.services.ledger.record_many", "app.services.notifications.queue",
+        "app.services.records.lock_products", "app.services.records.next_order_number",
+        *COMMON]),
+    "receipt completing an order shipping together": (
+        receipt_completing_an_order_shipping_together, [
+            "app.services.ledger.record", "app.services.records.lock_products",
+            "app.services.inventory.serve_waiting", "app.services.inventory._record_fill",
+            "app.services.inventory._backorders_made_ready", "Session.flush",
+            "Session.commit"]),
     "staff split with payment": (staff_split_with_payment, [
         "app.services.ledger.record", "app.services.notifications.queue",
         "app.services.records.lock_products", "app.services.records.next_order_number",

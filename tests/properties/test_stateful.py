@@ -18,6 +18,7 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, p
 from sqlalchemy import func, select
 
 from app.domain.buttons import Policy
+from app.domain.checkout import DeliveryChoice
 from app.domain.errors import DomainError
 from app.domain.orders import (BACKORDER_STATUSES, OPEN_STATUSES, Line, OrderStatus,
                                fill_bko_with_unallocated, next_statuses)
@@ -40,7 +41,7 @@ PRODUCTS = {
 }
 SKUS = sorted(PRODUCTS)
 SWITCHES = ["create_backorder", "disable_partial_backorder", "keep_empty_parent",
-            "backorder_suffix", "out_of_stock_checkout", "auto_release"]
+            "backorder_suffix", "out_of_stock_checkout", "auto_release", "offer_ship_together"]
 SHOPPER = Customer(name="Sam Shopper", email="sam@example.com", address="1 Main St",
                    payment_method="Bank deposit")
 
@@ -118,10 +119,13 @@ class ShopMachine(RuleBasedStateMachine):
         db.session.remove()
 
     @rule(items=st.dictionaries(st.sampled_from(SKUS), st.integers(1, 4), min_size=1),
-          paid=st.booleans())
-    def checkout(self, items, paid):
-        """A shopper places an order; staff may record their bank deposit at once."""
-        order_id = self.attempt("checkout", lambda: place_order(items, SHOPPER).order.id)
+          paid=st.booleans(), together=st.booleans())
+    def checkout(self, items, paid, together):
+        """A shopper places an order (asking to ship everything together, perhaps); staff
+        may record their bank deposit at once."""
+        delivery = DeliveryChoice.TOGETHER if together else None
+        order_id = self.attempt("checkout", lambda: place_order(
+            items, SHOPPER, delivery=delivery).order.id)
         if not order_id:
             return
         self.units[order_id] = Counter(items)

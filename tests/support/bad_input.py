@@ -118,6 +118,18 @@ CHECKOUT = [
     Bad("payment_method", "", "Payment method", "This field is required."),
 ]
 
+# Checkout's `Delivery`, where it is asked (a cart that would split, the choice allowed).
+DELIVERY = [
+    Bad("delivery", "Ship by drone", "Delivery", "Choose Ship what is in stock now or Ship "
+        "everything together"),
+    Bad("delivery", "ship everything together", "Delivery", "Choose Ship what is in stock now "
+        "or Ship everything together"),
+    Bad("delivery", SCRIPT, "Delivery", "Choose Ship what is in stock now or Ship everything "
+        "together"),
+    Bad("delivery", LONG, "Delivery", "Choose Ship what is in stock now or Ship everything "
+        "together"),
+]
+
 PRODUCT = [
     Bad("price", "-1", "Price", PRICE_RANGE),
     Bad("price", "-0.01", "Price", PRICE_RANGE),

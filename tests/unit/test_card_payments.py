@@ -5,7 +5,7 @@ import pytest
 
 from app.domain.errors import PaymentRefused
 from app.domain.payments import (BackorderCharge, charge_at_release, check_refund,
-                                 due_by_card, from_cents, plan_card_refund, spread_payment,
+                                 due_at_checkout, due_by_card, from_cents, plan_card_refund, spread_payment,
                                  to_cents)
 
 D = Decimal
@@ -24,6 +24,27 @@ AT_CHECKOUT, WHEN_THEY_SHIP = BackorderCharge.AT_CHECKOUT, BackorderCharge.WHEN_
 def test_a_card_pays_what_ships_now_and_the_backorders_only_when_charged_at_checkout(
         charge, ships_now, backorders, due):
     assert due_by_card(charge, D(ships_now), D(backorders)) == D(due)
+
+
+# An order and its backorders as (what each asks, whether it waits for stock).
+@pytest.mark.parametrize(("charge", "family", "due"), [
+    pytest.param(WHEN_THEY_SHIP, [("30.00", False), ("20.00", True)], "30.00", id="split"),
+    pytest.param(AT_CHECKOUT, [("30.00", False), ("20.00", True)], "50.00",
+                 id="split-at-checkout"),
+    # `Ship everything together`: the one order waits, so nothing ships now.
+    pytest.param(WHEN_THEY_SHIP, [("50.00", True)], "0.00", id="together"),
+    pytest.param(AT_CHECKOUT, [("50.00", True)], "50.00", id="together-at-checkout"),
+    pytest.param(WHEN_THEY_SHIP, [("50.00", False)], "50.00", id="everything-ships-now"),
+    pytest.param(WHEN_THEY_SHIP, [("0.00", False), ("20.00", True)], "0.00",
+                 id="empty-parent"),
+    pytest.param(WHEN_THEY_SHIP, [("0.01", False), ("20.00", True)], "0.01",
+                 id="a-cent-ships-now"),
+    pytest.param(AT_CHECKOUT, [("0.01", True)], "0.01", id="a-cent-waits"),
+    pytest.param(WHEN_THEY_SHIP, [], "0.00", id="nothing"),
+])
+def test_what_a_card_pays_at_checkout_follows_which_orders_wait(charge, family, due):
+    # As text: an amount in dollars and cents ("0.00"), even when no order asks anything.
+    assert str(due_at_checkout(charge, [(D(asks), waits) for asks, waits in family])) == due
 
 
 @pytest.mark.parametrize(("amount", "dues", "shares"), [

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.checkout import (CartItem, Delivery, Shipment, promise, promise_of_orders,
-                                 shipment, take)
+from app.domain.checkout import (CartItem, Delivery, DeliveryChoice, Shipment, chosen_delivery,
+                                 offers_delivery_choice, promise, promise_of_orders, shipment,
+                                 take)
 from app.domain.orders import Line, SplitRules
 from app.domain.stock import Take
 
@@ -140,11 +141,11 @@ def test_an_order_ships_once_every_unit_is_allocated(lines, expected):
 # Hypothesis's 200 ms, and a test's time is not what it checks.
 @settings(deadline=None)
 @given(st.lists(st.tuples(st.integers(1, 20), st.integers(-3, 25)), min_size=1, max_size=5),
-       st.sampled_from(ALL_RULES))
-def test_every_unit_is_promised_once(wanted, rules):
+       st.sampled_from(ALL_RULES), st.booleans())
+def test_every_unit_is_promised_once(wanted, rules, together):
     items = [item(quantity, available, sku=f"SKU-{i}")
              for i, (quantity, available) in enumerate(wanted)]
-    cart = promise(items, rules)
+    cart = promise(items, rules, together=together)
     for line, (quantity, available) in zip(cart.lines, wanted, strict=True):
         assert min(line.ship_now, line.reserved, line.on_backorder) >= 0
         assert line.ship_now + line.reserved + line.on_backorder == quantity
@@ -153,6 +154,9 @@ def test_every_unit_is_promised_once(wanted, rules):
     # An order ships whole, or in two parts under the split rules: never a part of a part.
     if cart.delivery is Delivery.TOGETHER:
         assert cart.ship_now == 0
+    # Shipping everything together never splits: nothing ships while any unit waits.
+    if together:
+        assert cart.delivery is not Delivery.SPLIT
 
 
 @pytest.mark.parametrize("wanted, rules, summary", [
@@ -214,3 +218,58 @@ def test_units_reserved_for_a_product_in_an_order_and_in_its_backorder_add_up():
     placed = promise_of_orders([[order_line(1, 3, 2)], [order_line(1, 2, 1)]])
     assert figures(placed) == [(0, 3, 2)]
     assert placed.delivery is Delivery.TOGETHER
+
+
+# `Ship everything together`: the cart never splits, whatever the split rules say.
+@pytest.mark.parametrize("wanted, rules, expected, delivery", [
+    pytest.param([item(3, 1)], SPLIT, [(0, 1, 2)], Delivery.TOGETHER, id="last-unit"),
+    pytest.param([item(3, 2)], KEEP_PARENT, [(0, 2, 1)], Delivery.TOGETHER, id="one-short"),
+    pytest.param([item(2, 2, sku="A"), item(1, 0, sku="B")], SPLIT, [(0, 2, 0), (0, 0, 1)],
+                 Delivery.TOGETHER, id="a-line-in-stock-waits-with-one-out-of-stock"),
+    pytest.param([item(3, 0)], SPLIT, [(0, 0, 3)], Delivery.TOGETHER, id="none-available"),
+    pytest.param([item(3, 3)], SPLIT, [(3, 0, 0)], Delivery.ALL_NOW, id="all-in-stock-ships"),
+    pytest.param([item(3, 2)], NO_BACKORDERS, [(0, 2, 1)], Delivery.TOGETHER,
+                 id="no-backorders-as-before"),
+])
+def test_shipping_everything_together_reserves_the_stock_and_splits_nothing(wanted, rules,
+                                                                            expected, delivery):
+    together = promise(wanted, rules, together=True)
+    assert (figures(together), together.delivery) == (expected, delivery)
+
+
+def test_shipping_everything_together_reads_as_the_whole_order_waiting():
+    assert promise([item(2, 2, sku="A"), item(1, 0, sku="B")], SPLIT, together=True).summary == \
+        ("Nothing ships now: all 3 items ship together when the rest arrives "
+         "(2 are already reserved for you from stock).")
+
+
+# Whether checkout asks `Delivery`: (setting on, cart, rules) -> asked.
+@pytest.mark.parametrize("allowed, wanted, rules, offered", [
+    pytest.param(True, [item(3, 1)], SPLIT, True, id="split-last-unit"),
+    pytest.param(True, [item(2, 2, sku="A"), item(1, 0, sku="B")], SPLIT, True,
+                 id="split-across-lines"),
+    pytest.param(True, [item(3, 2)], KEEP_PARENT, True, id="split-keep-parent"),
+    pytest.param(False, [item(3, 1)], SPLIT, False, id="setting-off"),
+    pytest.param(True, [item(3, 3)], SPLIT, False, id="all-in-stock"),
+    pytest.param(True, [item(1, 1)], SPLIT, False, id="the-last-unit-in-stock"),
+    pytest.param(True, [item(3, 0)], SPLIT, False, id="all-waiting"),
+    pytest.param(True, [item(3, 0)], KEEP_PARENT, False, id="all-waiting-keep-parent"),
+    pytest.param(True, [item(3, 1)], WHOLE, False, id="disable-partial-ships-whole-anyway"),
+    pytest.param(True, [item(3, 1)], NO_BACKORDERS, False, id="no-split-ships-whole-anyway"),
+])
+def test_delivery_is_asked_only_when_the_cart_would_split_and_the_shop_allows_it(
+        allowed, wanted, rules, offered):
+    assert offers_delivery_choice(allowed, promise(wanted, rules)) is offered
+
+
+@pytest.mark.parametrize("asked, offered, recorded", [
+    (DeliveryChoice.TOGETHER, True, DeliveryChoice.TOGETHER),
+    (DeliveryChoice.SHIP_NOW, True, DeliveryChoice.SHIP_NOW),
+    (None, True, DeliveryChoice.SHIP_NOW),  # the default: the split, as without the choice
+    (DeliveryChoice.TOGETHER, False, None),  # nothing to split: the answer changes nothing
+    (DeliveryChoice.SHIP_NOW, False, None),
+    (None, False, None),
+])
+def test_an_order_records_the_delivery_asked_only_when_it_was_offered(asked, offered,
+                                                                      recorded):
+    assert chosen_delivery(asked, offered) is recorded

@@ -25,6 +25,10 @@ TABS = {
     "/admin/settings/payments": {
         "Charge for backordered items": ["the whole order, backordered items included",
                                          "saved for that order only", "released to New"],
+        "Let shoppers choose to ship everything together": [
+            "items in stock and items that must wait", "Ship what is in stock now",
+            "Ship everything together", "ships whole when the rest arrives",
+            "a card is charged then"],
     },
 }
 
