@@ -2,11 +2,12 @@
 accounts): screen readers and browser tests find the fields by them."""
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp
 
 from app.domain.staff import Role
 
-ROLE_CHOICES = [(role.value, role.label) for role in (Role.ADMIN, Role.STAFF)]
+ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in (Role.ADMIN, Role.STAFF)]
 
 
 def _stripped(value):

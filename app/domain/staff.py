@@ -70,7 +70,7 @@ class Account:
 
 
 class StaffChangeRefused(DomainError):
-    # The refusal concerns the account's row as a whole: the page says it above the lists.
+    # Shown on the account's row (a refused role change: next to its Role).
     field = "form"
 
 
@@ -105,7 +105,7 @@ def check_staff_change(actor: Account, target: Account, change: Change,
         if role is None:
             raise ValueError("a role change needs the new role")
         if role is target.role:
-            raise StaffChangeRefused(f"{target.email} is already {role.label}")
+            raise StaffChangeRefused(f"{target.email} is already {role.label}", field="role")
     elif change is Change.DEACTIVATE:
         if own:
             raise StaffChangeRefused(
@@ -124,7 +124,8 @@ def check_staff_change(actor: Account, target: Account, change: Change,
                 f"Reactivate {target.email} before resetting its password")
     if removes_an_admin(target, change, role) and active_admins <= 1:
         raise StaffChangeRefused(
-            f"{target.email} is the last active Admin: make another account Admin first")
+            f"{target.email} is the last active Admin: make another account Admin first",
+            field="role" if change is Change.ROLE else None)
 
 
 def check_actor(actor: Account) -> None:
