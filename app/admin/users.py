@@ -6,12 +6,14 @@ from flask_login import current_user
 from app.admin import admin_required, bp
 from app.admin.users_forms import ROLE_CHOICES, AccountForm, AddAccountForm, RoleForm
 from app.domain.errors import DomainError
-from app.domain.staff import Change, Role
+from app.domain.staff import Change, Role, row_buttons
 from app.services import staff
 
 # The buttons on an account's row: the path's last part -> the change it asks for.
 ACTIONS = {"role": Change.ROLE, "deactivate": Change.DEACTIVATE,
            "reactivate": Change.REACTIVATE, "reset-password": Change.RESET_PASSWORD}
+BUTTONS = {change: (action, label) for (action, change), label in zip(
+    ACTIONS.items(), ["Change role", "Deactivate", "Reactivate", "Reset password"])}
 MAX_ID = 2**31 - 1  # an INTEGER column's largest value: beyond it no account exists
 
 
@@ -21,9 +23,12 @@ def _page(add_form: AddAccountForm, status: int = 200, refused: dict | None = No
     shows a one-time link (only in this response: it is kept nowhere in clear)."""
     audit = staff.audit_page(request.args.get("page", 1, type=int),
                              current_app.config["ADMIN_PAGE_SIZE"])
+    accounts, me = staff.accounts(), current_user.account()
+    buttons = {account.id: [BUTTONS[change] for change in row_buttons(me, account.account())]
+               for account in accounts}
     response = current_app.make_response((render_template(
-        "admin/users.html", add_form=add_form, accounts=staff.accounts(), audit=audit,
-        roles=ROLE_CHOICES, refused=refused or {}, issued=issued, actions=ACTIONS), status))
+        "admin/users.html", add_form=add_form, accounts=accounts, audit=audit,
+        roles=ROLE_CHOICES, refused=refused or {}, issued=issued, buttons=buttons), status))
     if issued is not None:
         response.headers["Cache-Control"] = "no-store"
     return response

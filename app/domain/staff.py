@@ -135,6 +135,16 @@ def check_actor(actor: Account) -> None:
         raise StaffChangeRefused("Only an active Admin can change staff accounts")
 
 
+def row_buttons(actor: Account, target: Account) -> list[Change]:
+    """The buttons an account's row offers besides Change role: what check_staff_change
+    could allow whatever the count of Admins (one's own account offers none)."""
+    if not target.active:
+        return [Change.REACTIVATE]
+    if actor.id == target.id:
+        return []
+    return [Change.DEACTIVATE, Change.RESET_PASSWORD]
+
+
 def removes_an_admin(target: Account, change: Change, role: Role | None = None) -> bool:
     """Whether the change leaves one active Admin fewer."""
     if not target.is_active_admin:

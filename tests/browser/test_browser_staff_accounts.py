@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.models import Role
+from tests.browser.test_journeys import screenshot
 from tests.support import services
 
 pytestmark = pytest.mark.browser
@@ -25,6 +26,7 @@ def test_admin_adds_an_account_that_signs_in_and_then_deactivates_it(page, new_p
     page.get_by_role("button", name="Add account", exact=True).click()
     expect(page.get_by_text("Added kim@example.com as Staff")).to_be_visible()
     link = page.get_by_label("Set-password link", exact=True).input_value()
+    screenshot(page, "staff-account-added")
     assert shop.read(lambda: services.outbox()[0].to) == "kim@example.com"
 
     # Kim, in a browser of her own, follows the link (its path: SHOP_URL is not this server).
@@ -50,6 +52,7 @@ def test_admin_adds_an_account_that_signs_in_and_then_deactivates_it(page, new_p
     row = accounts.get_by_role("row").filter(has_text="kim@example.com")
     expect(row).to_contain_text("Deactivated")
     expect(row.get_by_role("button", name="Reactivate", exact=True)).to_be_visible()
+    screenshot(page, "staff-accounts")
     expect(page.get_by_role("table", name="Changes to accounts, newest first")
            .get_by_role("row").nth(1)).to_contain_text("Deactivated")
 

@@ -8,7 +8,7 @@ from app.domain.errors import DomainError
 from app.domain.staff import (ADMIN_CHANGES, ENDS_SESSIONS, LINK_LIFETIME, Account, Change,
                               PasswordRefused, Role, StaffChangeRefused, check_actor,
                               check_new_password, check_staff_change, link_expires,
-                              link_works, normal_email, removes_an_admin)
+                              link_works, normal_email, removes_an_admin, row_buttons)
 
 A, S = Role.ADMIN, Role.STAFF
 ME = Account(1, "me@example.com", A, True)
@@ -108,6 +108,22 @@ def test_changes_that_are_not_an_admins_button_are_not_judged_here(change):
 def test_a_change_removes_an_admin_only_when_an_active_admin_stops_being_one(target, change,
                                                                             role, removes):
     assert removes_an_admin(target, change, role) is removes
+
+
+@pytest.mark.parametrize("target, buttons", [
+    (STAFF, [C.DEACTIVATE, C.RESET_PASSWORD]),
+    (OTHER_ADMIN, [C.DEACTIVATE, C.RESET_PASSWORD]),
+    (ME, []),
+    (GONE_STAFF, [C.REACTIVATE]),
+    (GONE_ADMIN, [C.REACTIVATE]),
+])
+def test_a_row_offers_the_buttons_the_rules_may_allow(target, buttons):
+    assert row_buttons(ME, target) == buttons
+    for change in buttons:  # each offered button passes, given Admins to spare
+        check_staff_change(ME, target, change, 2)
+    for change in {C.DEACTIVATE, C.RESET_PASSWORD, C.REACTIVATE} - set(buttons):
+        with pytest.raises(StaffChangeRefused):
+            check_staff_change(ME, target, change, 2)
 
 
 def test_the_last_admin_rule_counts_active_admins_not_accounts():
