@@ -6,9 +6,10 @@ import pytest
 
 from app.domain.errors import DomainError
 from app.domain.staff import (ADMIN_CHANGES, ENDS_SESSIONS, LINK_LIFETIME, Account, Change,
-                              PasswordRefused, Role, StaffChangeRefused, check_actor,
-                              check_new_password, check_staff_change, link_expires,
-                              link_works, normal_email, removes_an_admin, row_buttons)
+                              DuplicateAccount, PasswordRefused, Role, StaffChangeRefused,
+                              StaleAccount, check_actor, check_new_password,
+                              check_staff_change, link_expires, link_works, normal_email,
+                              removes_an_admin, row_buttons)
 
 A, S = Role.ADMIN, Role.STAFF
 ME = Account(1, "me@example.com", A, True)
@@ -78,10 +79,12 @@ def test_the_table_covers_every_change_an_admin_makes():
 @pytest.mark.parametrize("actor", [STAFF, GONE_ADMIN, GONE_STAFF], ids=lambda a: a.email)
 @pytest.mark.parametrize("change", sorted(ADMIN_CHANGES))
 def test_only_an_active_admin_changes_accounts(actor, change):
-    with pytest.raises(StaffChangeRefused, match=NOT_ADMIN):
+    with pytest.raises(StaffChangeRefused) as refused:
         check_staff_change(actor, STAFF, change, 5, S if change is C.ROLE else None)
-    with pytest.raises(StaffChangeRefused, match=NOT_ADMIN):
+    assert refused.value.message == NOT_ADMIN
+    with pytest.raises(StaffChangeRefused) as refused:
         check_actor(actor)
+    assert refused.value.message == NOT_ADMIN
 
 
 def test_an_active_admin_may_add_accounts():
@@ -90,8 +93,23 @@ def test_an_active_admin_may_add_accounts():
 
 @pytest.mark.parametrize("change", [C.ADD, C.SET_PASSWORD, C.COMMAND_LINE])
 def test_changes_that_are_not_an_admins_button_are_not_judged_here(change):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError) as wrong:
         check_staff_change(ME, STAFF, change, 2)
+    assert str(wrong.value) == f"{change} is not a change an Admin makes to an account"
+
+
+def test_a_role_change_names_the_new_role():
+    with pytest.raises(ValueError) as wrong:
+        check_staff_change(ME, STAFF, C.ROLE, 2)
+    assert str(wrong.value) == "a role change needs the new role"
+
+
+def test_a_duplicate_or_stale_account_says_so_next_to_its_field():
+    duplicate, stale = DuplicateAccount("kim@example.com"), StaleAccount("kim@example.com")
+    assert (duplicate.field, duplicate.message) == (
+        "email", "There is already an account for kim@example.com")
+    assert (stale.field, stale.message) == (
+        "form", "kim@example.com changed since you opened this page: look again and retry")
 
 
 @pytest.mark.parametrize("target, change, role, removes", [
