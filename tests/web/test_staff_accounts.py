@@ -10,7 +10,6 @@ from sqlalchemy import update
 from app.extensions import db
 from app.models import Role, User
 from app.models.types import utcnow
-from tests.conftest import PASSWORD
 from tests.support import bad_input as bad
 from tests.support import services
 from tests.web.pages import Element, Page
@@ -65,7 +64,7 @@ def set_password(client, path: str, password: str = NEW_PASSWORD):
     return client.submit(path, {"password": password, "confirm": password})
 
 
-# --- The page -----------------------------------------------------------------------------
+# --- The page --------------------------------------------------------------------------------
 
 def test_admins_see_every_account_with_role_status_and_last_sign_in(admin_client, shop,
                                                                     staff_member):
@@ -96,7 +95,7 @@ def test_setup_and_tools_links_to_staff_accounts(admin_client):
     assert Page(admin_client.get("/admin/settings")).links()["Staff accounts"] == USERS
 
 
-# --- Adding an account ----------------------------------------------------------------------
+# --- Adding an account -----------------------------------------------------------------------
 
 def test_adding_an_account_shows_a_one_time_link_once_and_emails_it(admin_client, shop):
     response = add(admin_client, "New.Person@Example.com ", "staff")
@@ -200,7 +199,7 @@ def test_add_account_refuses_bad_input_next_to_the_field(admin_client, snapshot,
     assert snapshot() == before
 
 
-# --- Changing an account ----------------------------------------------------------------------
+# --- Changing an account ---------------------------------------------------------------------
 
 def test_changing_a_role_makes_staff_an_admin_and_is_audited(admin_client, app, shop,
                                                             staff_member):
@@ -297,7 +296,7 @@ def test_deactivating_an_account_makes_its_link_stop_working(admin_client, app, 
     assert app.test_client().get(path).status_code == 404  # a new one needs Reset password
 
 
-# --- The last Admin and one's own account ---------------------------------------------------------
+# --- The last Admin and one's own account ----------------------------------------------------
 
 def test_the_last_active_admin_cannot_step_down(admin_client, shop, snapshot):
     before = snapshot()
@@ -347,7 +346,7 @@ def test_a_deactivated_admin_does_not_count_as_an_admin(admin_client, shop):
     assert response.status_code == 409
 
 
-# --- Stale, forged and token-less posts ------------------------------------------------------------
+# --- Stale, forged and token-less posts ------------------------------------------------------
 
 def test_a_form_opened_before_another_change_is_refused(admin_client, app, shop, staff_member,
                                                         snapshot):
@@ -407,7 +406,7 @@ def test_setting_a_password_without_the_csrf_token_is_refused(admin_client, app,
     assert snapshot() == before
 
 
-# --- Staff ---------------------------------------------------------------------------------------
+# --- Staff -----------------------------------------------------------------------------------
 
 def test_staff_cannot_reach_any_of_it(staff_client, shop, snapshot):
     shop.user("admin@example.com", Role.ADMIN)
@@ -427,7 +426,7 @@ def test_staff_cannot_reach_any_of_it(staff_client, shop, snapshot):
     assert "Staff accounts" not in Page(staff_client.get("/admin/")).links()
 
 
-# --- The audit list ------------------------------------------------------------------------------
+# --- The audit list --------------------------------------------------------------------------
 
 def test_the_audit_list_is_newest_first_and_paginated(admin_client, app, shop, monkeypatch):
     monkeypatch.setitem(app.config, "ADMIN_PAGE_SIZE", 2)
