@@ -197,3 +197,41 @@ def test_the_migration_keeps_existing_accounts_active_and_goes_back(migrating): 
     db.session.commit()
     upgrade()  # and up again, to the head
     db.session.commit()
+
+
+# --- flask create-user ------------------------------------------------------------------------
+
+def test_create_user_makes_the_first_admin_and_later_brings_an_account_back(app):
+    runner = app.test_cli_runner()
+    made = runner.invoke(args=["create-user", "Owner@Shop.example", "--role", "admin",
+                               "--password", PASSWORD])
+    assert made.exit_code == 0, made.output
+    assert "Created admin Owner@Shop.example." in made.output
+    with app.app_context():
+        owner = services.user("owner@shop.example")
+        staff.save_from_command_line("boss@shop.example", Role.ADMIN, PASSWORD)
+        boss = services.user("boss@shop.example")
+        staff.deactivate(owner.id, owner.version, boss.id)
+        db.session.remove()
+    again = runner.invoke(args=["create-user", "owner@shop.example", "--role", "admin",
+                                "--password", "a fresh password"])
+    assert again.exit_code == 0, again.output
+    assert "Updated admin owner@shop.example." in again.output
+    with app.app_context():
+        owner = services.user("owner@shop.example")
+        assert owner.is_active and owner.check_password("a fresh password")
+        db.session.remove()
+
+
+@pytest.mark.parametrize("password, message", [
+    ("short", "use at least 8 characters"),
+    (" " * 9, "use letters, digits or signs, not only spaces"),
+])
+def test_create_user_refuses_a_password_the_rules_refuse(app, password, message):
+    result = app.test_cli_runner().invoke(args=["create-user", "kim@example.com", "--role",
+                                                "staff", "--password", password])
+    assert result.exit_code == 2
+    assert message in result.output
+    with app.app_context():
+        assert db.session.scalar(select(User.id)) is None
+        db.session.remove()
