@@ -373,6 +373,14 @@ def test_a_forged_version_is_refused(admin_client, staff_member, snapshot, versi
     assert snapshot() == before
 
 
+def test_a_forged_version_on_a_forged_account_still_says_why(admin_client, snapshot):
+    before = snapshot()
+    response = admin_client.submit("/admin/users/999/deactivate", {"version": "abc"})
+    assert response.status_code == 400
+    assert Page(response).all_errors() == ["This page is out of date: reload it and try again"]
+    assert snapshot() == before
+
+
 @pytest.mark.parametrize("path", [
     "/admin/users/999/deactivate", "/admin/users/0/reset-password",
     "/admin/users/99999999999999999999/deactivate", "/admin/users/2147483648/role",
