@@ -5,8 +5,8 @@ from flask_login import current_user
 
 from app.admin import admin_required, bp
 from app.admin.users_forms import ROLE_CHOICES, AccountForm, AddAccountForm, RoleForm
-from app.domain.errors import DomainError
-from app.domain.staff import Change, Role, row_buttons
+from app.domain.errors import AlreadySubmitted, DomainError
+from app.domain.staff import Change, Role, normal_email, row_buttons
 from app.services import staff
 
 # The buttons on an account's row: the path's last part -> the change it asks for.
@@ -49,7 +49,12 @@ def add_account():
     if not form.validate_on_submit():
         return _page(form, 400)
     try:
-        issued = staff.add_account(form.email.data, Role(form.role.data), current_user.id)
+        issued = staff.add_account(form.email.data, Role(form.role.data), current_user.id,
+                                   form.once.data)
+    except AlreadySubmitted:
+        flash(f"This form already added {normal_email(form.email.data)}: its link was emailed "
+              "to it, and Reset password on its row gives a new one", "info")
+        return redirect(url_for("admin.users"))
     except DomainError as error:
         getattr(form, error.field if error.field in form else "email").errors.append(
             error.message)

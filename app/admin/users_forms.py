@@ -6,6 +6,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp
 
 from app.domain.staff import Role
+from app.forms import once_field
 
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in (Role.ADMIN, Role.STAFF)]
 
@@ -19,6 +20,7 @@ class AddAccountForm(FlaskForm):
         DataRequired(message="Enter the email of the person"),
         Email(message="Enter a valid email address"), Length(max=254)])
     role = SelectField("Role", choices=ROLE_CHOICES, default=Role.STAFF.value)
+    once = once_field()
 
 
 class AccountForm(FlaskForm):

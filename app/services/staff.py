@@ -23,6 +23,7 @@ from app.models import StaffAudit, User
 from app.models.types import utcnow
 from app.pagination import Page, paginate
 from app.services import notifications, transaction
+from app.services.records import claim_submission
 
 
 class NoSuchAccount(DomainError):
@@ -82,11 +83,13 @@ def link_account(token: str) -> User | None:
 
 # Changing
 
-def add_account(email: str, role: Role, actor_id: int) -> Issued:
-    """A new account with no password yet, and a one-time link to set one."""
+def add_account(email: str, role: Role, actor_id: int, once: str | None = None) -> Issued:
+    """A new account with no password yet, and a one-time link to set one. `once` is the
+    form's one-time token: the same form posted twice adds the account once."""
     email = normal_email(email)
     try:
         with transaction():
+            claim_submission(once)
             actor = db.session.get(User, actor_id)
             if actor is None:
                 raise NoSuchAccount("Your account is gone")

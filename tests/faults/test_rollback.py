@@ -168,7 +168,7 @@ def staff_change(change: str) -> Callable[[object], Callable[[], object]]:
 
         def act():
             if change == "add":
-                return staff.add_account("new@example.com", Role.STAFF, admin)
+                return staff.add_account("new@example.com", Role.STAFF, admin, "form-1")
             version = services.user("staff@example.com").version
             return getattr(staff, change)(member, version, admin)
         return act
@@ -204,7 +204,7 @@ USE_CASES = {
     "payment": (payment, ["app.services.orders.claim", *COMMON]),
     "add a staff account": (staff_change("add"), [
         "app.services.notifications.queue_to_staff", "app.services.staff._issue_link",
-        *STAFF_STEPS]),
+        "app.services.staff.claim_submission", *STAFF_STEPS]),
     "reset a password": (staff_change("reset_password"), [
         "app.services.notifications.queue_to_staff", "app.services.staff._lock_accounts",
         *STAFF_STEPS]),

@@ -179,6 +179,20 @@ def test_a_made_up_link_does_not_work(client, shop, token):
     assert client.get(f"/admin/set-password/{token}").status_code in (400, 404)
 
 
+def test_the_add_form_posted_twice_adds_the_account_once(admin_client, shop):
+    data = Page(admin_client.get(USERS)).form_data("Add account")
+    assert data["once"]
+    data.update(email="kim@example.com", role="staff")
+    assert admin_client.post(USERS, data=data).status_code == 200
+    again = admin_client.post(USERS, data=data)
+    assert again.status_code == 302
+    assert ("This form already added kim@example.com: its link was emailed to it, and Reset "
+            "password on its row gives a new one") in Page(admin_client.get(USERS)).flashes()
+    assert shop.read(lambda: len(services.outbox())) == 1
+    assert [row[0] for row in Page(admin_client.get(USERS)).table_rows("Staff accounts")] == [
+        "admin@example.com (you)", "kim@example.com"]
+
+
 @pytest.mark.parametrize("typed", ["staff@example.com", "STAFF@example.com", " Staff@Example.Com"])
 def test_an_email_that_already_has_an_account_is_refused_whatever_its_case(
         admin_client, staff_member, snapshot, typed):
