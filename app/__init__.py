@@ -34,7 +34,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from app.database import configure_engine
     from app.models import User
-    from app.services import catalog
+    from app.services import catalog, staff
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=str(Path(app.root_path).parent / "migrations"))
@@ -46,8 +46,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(session_id: str) -> User | None:
+        # None when the account was deactivated or its sessions ended: signed out.
+        user = staff.signed_in_user(session_id)
         if user is not None:
             # Detached: a service's rollback cannot expire it, so it loads once per request.
             db.session.expunge(user)

@@ -10,8 +10,10 @@ from sqlalchemy import select
 
 from app.domain.buttons import Policy
 from app.extensions import db
-from app.models import Product, Role, User
-from app.services import notifications, transaction
+from app.domain.errors import DomainError
+from app.domain.staff import check_new_password
+from app.models import Product, Role
+from app.services import notifications, staff
 from app.services.catalog import ProductData, create_product
 
 DEMO_PRODUCTS = [
@@ -59,10 +61,13 @@ def register(app: Flask) -> None:
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
                   help="Asked for when not given.")
     def create_user(email: str, role: str, password: str) -> None:
-        """Create a staff user, or set the role and password of an existing one."""
-        if len(password) < 8:
-            raise click.BadParameter("use at least 8 characters", param_hint="--password")
-        created = save_user(email.strip().lower(), Role(role), password)
+        """Create a staff user, or set the role and password of an existing one (and make
+        it active again, ending its sessions): the way in when no Admin can sign in."""
+        try:
+            check_new_password(password, password)
+        except DomainError as error:
+            raise click.BadParameter(error.message.lower(), param_hint="--password") from None
+        created = save_user(email, Role(role), password)
         click.echo(f"{'Created' if created else 'Updated'} {role} {email}.")
 
     @app.cli.command("seed-bench")
@@ -97,12 +102,5 @@ def register(app: Flask) -> None:
 
 
 def save_user(email: str, role: Role, password: str) -> bool:
-    with transaction():
-        user = db.session.scalar(select(User).where(User.email == email))
-        created = user is None
-        if created:
-            user = User(email=email, role=role)
-            db.session.add(user)
-        user.role = role
-        user.set_password(password)
-    return created
+    """Create the account, or give it this role and password and make it active again."""
+    return staff.save_from_command_line(email, role, password)

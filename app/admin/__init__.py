@@ -17,7 +17,7 @@ def require_sign_in():
 
 
 def admin_required(view):
-    """Settings are for Admins; Staff get 403."""
+    """Settings and staff accounts are for Admins; Staff get 403."""
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_admin:
@@ -26,4 +26,5 @@ def admin_required(view):
     return wrapped
 
 
-from app.admin import home, orders, products, purchasing, reports, settings  # noqa: E402,F401
+from app.admin import (home, orders, products, purchasing, reports,  # noqa: E402,F401
+                       settings, users)

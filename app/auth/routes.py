@@ -11,9 +11,12 @@ from werkzeug.exceptions import TooManyRequests
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth import bp
-from app.auth.forms import LoginForm, LogoutForm
+from app.auth.forms import LoginForm, LogoutForm, SetPasswordForm
+from app.domain.errors import DomainError
+from app.domain.staff import normal_email
 from app.extensions import db, limiter
 from app.models import User
+from app.services import staff
 
 
 def safe_next(target: str | None) -> str:
@@ -65,12 +68,14 @@ def login():
         raise TooManyRequests(retry_after=math.ceil(max(waits)))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
-        if user is None:
-            # Hash anyway, so the time taken does not tell which emails are staff.
+        user = db.session.scalar(select(User).where(User.email == normal_email(form.email.data)))
+        if user is None or not user.is_active or not user.has_password:
+            # Hash anyway, so the time taken does not tell which emails are staff, and a
+            # deactivated account reads as a wrong password (and counts as one).
             check_password_hash(dummy_hash(), form.password.data)
         elif user.check_password(form.password.data):
             login_user(user)
+            staff.record_sign_in(user.id)
             return redirect(safe_next(request.args.get("next")))
         form.password.errors.append("That email and password do not match")
     for count in counts:
@@ -85,3 +90,24 @@ def logout():
         logout_user()
         flash("You are signed out", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """Choose a password through a one-time link (a new account's, or after a reset)."""
+    user = staff.link_account(token) if len(token) <= 100 else None
+    if user is None:
+        return render_template("auth/link_refused.html"), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            staff.set_password(token, form.password.data, form.confirm.data)
+        except staff.LinkRefused:
+            return render_template("auth/link_refused.html"), 404
+        except DomainError as error:
+            getattr(form, error.field or "password").errors.append(error.message)
+        else:
+            flash("Your password is set: sign in with it", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/set_password.html", form=form, email=user.email), \
+        (400 if form.is_submitted() else 200)

@@ -7,11 +7,11 @@ from app.models.settings import SettingChange, StoreSettings
 from app.models.stock import StockMovement
 from app.models.stripe_events import StripeEvent
 from app.models.submissions import Submission
-from app.models.users import Role, User
+from app.models.users import Role, StaffAudit, User
 
 __all__ = [
     "BackorderPolicy", "Product", "Order", "OrderEvent", "OrderLine", "OrderNumber",
     "OrderStatus", "Payment", "OutboxEmail", "SettingChange", "StoreSettings",
-    "StockMovement", "StripeEvent", "Submission", "Role", "User", "PurchaseOrder",
+    "StockMovement", "StripeEvent", "Submission", "Role", "StaffAudit", "User", "PurchaseOrder",
     "PurchaseOrderLine", "Supplier",
 ]

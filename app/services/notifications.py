@@ -28,6 +28,10 @@ SUBJECTS = {
     "backorder_delayed": "Order {reference}: your waiting items are delayed",
     "payment_failed": "Order {reference}: we could not charge your card",
 }
+STAFF_SUBJECTS = {
+    "staff_account_added": "Your staff account: set your password",
+    "staff_password_reset": "Your staff account: set a new password",
+}
 MAX_ATTEMPTS = 10
 # A sender's claim on an email lapses after this long (a sender that died mid-send):
 # well beyond SMTP's 10 s timeout.
@@ -57,6 +61,14 @@ def queue(order: Order, kind: str, backorder: Order | None = None,
     db.session.add(OutboxEmail(order=order, to=order.email,
                                subject=SUBJECTS[kind].format(reference=order.reference),
                                body=body))
+    db.session.info[PENDING] = True
+
+
+def queue_to_staff(to: str, kind: str, **context) -> None:
+    """Write an email about a staff account to the outbox inside the caller's transaction."""
+    body = render_template(f"email/{kind}.txt", shop_url=current_app.config["SHOP_URL"],
+                           **context)
+    db.session.add(OutboxEmail(order_id=None, to=to, subject=STAFF_SUBJECTS[kind], body=body))
     db.session.info[PENDING] = True
 
 

@@ -107,6 +107,26 @@ def sign_in_with_errors(page: Page, refs) -> None:
     press("Sign in", page)
 
 
+def staff_accounts_with_a_link(page: Page, refs) -> None:
+    page.goto("/admin/users")
+    page.get_by_label("Email", exact=True).fill("kim@example.com")
+    page.get_by_role("button", name="Add account", exact=True).click()
+    expect(page.get_by_label("Set-password link", exact=True)).to_be_visible()
+
+
+def staff_accounts_with_errors(page: Page, refs) -> None:
+    page.goto("/admin/users")
+    page.get_by_label("Email", exact=True).fill("not an email")
+    press("Add account", page)
+
+
+def staff_accounts_with_a_refusal(page: Page, refs) -> None:
+    page.goto("/admin/users")
+    page.get_by_label("Role for admin@example.com", exact=True).select_option(label="Staff")
+    page.get_by_role("button", name="Change role").first.click()
+    expect(page.locator(".field .error").first).to_be_visible()
+
+
 def visit(path: str) -> Callable[[Page, dict], None]:
     return lambda page, refs: page.goto(path.format(**refs))
 
@@ -135,6 +155,10 @@ BACK_OFFICE_PAGES = [
     ("backorder report", visit("/admin/reports/backorders")),
     ("settings", visit("/admin/settings")),
     ("settings tab", visit("/admin/settings/sales-orders")),
+    ("staff accounts", visit("/admin/users")),
+    ("staff accounts with a link", staff_accounts_with_a_link),
+    ("staff accounts with errors", staff_accounts_with_errors),
+    ("staff accounts refusing the last Admin", staff_accounts_with_a_refusal),
 ]
 
 

@@ -17,9 +17,10 @@ from app.domain.buttons import Policy
 from app.domain.checkout import DeliveryChoice
 from app.domain.orders import OrderStatus
 from app.extensions import db
-from app.models import Order
-from app.services import inventory, orders
+from app.models import Order, Role
+from app.services import inventory, orders, staff
 from app.services.checkout import Customer, place_order
+from tests.support import services
 from tests.support.rows import changes, snapshot
 
 FAULTS = {"injected": 0}
@@ -174,6 +175,24 @@ def payment(shop) -> Callable[[], object]:
     return pay
 
 
+def staff_change(change: str) -> Callable[[object], Callable[[], object]]:
+    """An Admin adds an account, resets a password or deactivates an account."""
+    def prepare(shop) -> Callable[[], object]:
+        shop.user("admin@example.com", Role.ADMIN)
+        shop.user("staff@example.com", Role.STAFF)
+        admin, member = (shop.read(lambda e=e: services.user(e).id)
+                         for e in ("admin@example.com", "staff@example.com"))
+
+        def act():
+            if change == "add":
+                return staff.add_account("new@example.com", Role.STAFF, admin, "form-1")
+            version = services.user("staff@example.com").version
+            return getattr(staff, change)(member, version, admin)
+        return act
+    return prepare
+
+
+STAFF_STEPS = ["app.services.staff._audit", "Session.flush", "Session.commit"]
 COMMON = ["app.services.records.log_event", "Session.flush", "Session.commit"]
 USE_CASES = {
     "checkout with split": (checkout_with_split, [
@@ -210,6 +229,14 @@ USE_CASES = {
     "mark as new": (mark_as_new, [
         "app.services.notifications.queue", "app.services.orders.claim", *COMMON]),
     "payment": (payment, ["app.services.orders.claim", *COMMON]),
+    "add a staff account": (staff_change("add"), [
+        "app.services.notifications.queue_to_staff", "app.services.staff._issue_link",
+        "app.services.staff.claim_submission", *STAFF_STEPS]),
+    "reset a password": (staff_change("reset_password"), [
+        "app.services.notifications.queue_to_staff", "app.services.staff._lock_accounts",
+        *STAFF_STEPS]),
+    "deactivate an account": (staff_change("deactivate"), [
+        "app.services.staff._lock_accounts", *STAFF_STEPS]),
 }
 CASES = [(use_case, target) for use_case, (_, targets) in USE_CASES.items()
          for target in targets]

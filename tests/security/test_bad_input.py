@@ -134,6 +134,11 @@ def sales_orders(**changes) -> dict:
     return {"order_prefix": "N", **changes}
 
 
+def staff_account(**changes) -> dict:
+    return {"email": "kim@example.com", "role": "staff", **changes}
+
+
+USERS = "/admin/users"
 ORDER = "/admin/orders/{new}"
 PAY = "/admin/orders/{new}/payments"
 RECEIVE = "/admin/products/TEA/receive"
@@ -275,6 +280,21 @@ CASES = [
       for row in bad.ORDER_PREFIX],
     ("admin", "POST", "/admin/settings/nope", sales_orders(), 404, None),
     ("staff", "POST", SETTINGS, sales_orders(order_prefix="X"), 403, None),
+    # --- staff accounts
+    *[("admin", "POST", USERS, staff_account(**{row.field: row.value}), row.status, row.message)
+      for row in bad.STAFF_ACCOUNT],
+    ("admin", "POST", USERS, staff_account(email="STAFF@Example.com"), 409,
+     "There is already an account for staff@example.com"),
+    ("staff", "POST", USERS, staff_account(), 403, None),
+    ("staff", "GET", USERS, None, 403, None),
+    ("admin", "POST", "/admin/users/999/deactivate", {"version": "1"}, 404, None),
+    ("admin", "POST", "/admin/users/999/role", {"version": "1", "role": "admin"}, 404, None),
+    ("admin", "POST", "/admin/users/1/remove", {"version": "1"}, 404, None),
+    ("admin", "GET", "/admin/users?page=-5", None, 200, None),
+    ("admin", "GET", "/admin/users?page=99999999999999999999", None, 200, None),
+    ("anon", "GET", "/admin/set-password/nope", None, 404, None),
+    ("anon", "POST", "/admin/set-password/nope", {"password": "long enough", "confirm":
+                                                  "long enough"}, 404, None),
     # --- back-office pages
     ("admin", "GET", "/admin/orders?status=Shipped", None, 404, None),
     ("admin", "GET", f"/admin/orders?status={SCRIPT}", None, 404, None),

@@ -108,3 +108,19 @@ def test_a_successful_sign_in_is_not_counted(instance):
     for _ in range(PER_ACCOUNT):
         assert attempt(client, "carol@example.com").status_code == 200
     assert attempt(client, "carol@example.com").status_code == 429
+
+
+def test_a_deactivated_accounts_right_password_counts_as_a_failure(instance, shop):
+    from sqlalchemy import update
+
+    from app.models import User
+    from app.models.types import utcnow
+    shop.read(lambda: (db.session.execute(update(User).where(User.email == "carol@example.com")
+                                          .values(deactivated_at=utcnow())),
+                       db.session.commit()))
+    client = instance.test_client()
+    for _ in range(PER_ACCOUNT):
+        response = attempt(client, "carol@example.com", password=None)
+        assert response.status_code == 200
+        assert "That email and password do not match" in response.get_data(as_text=True)
+    assert attempt(client, "carol@example.com", password=None).status_code == 429

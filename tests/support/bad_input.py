@@ -298,3 +298,27 @@ PO_RECEIPT = [
         "Only 4 of TEA-1 are still to come on this purchase order", 409),
     Bad("receive", "0", "Receive for TEA-1", "Enter the units received on at least one line", 409),
 ]
+
+# Staff accounts (/admin/users): Add an account; a stale or forged row button is its own test.
+NO_STAFF_EMAIL = "Enter the email of the person"
+STAFF_ACCOUNT = [
+    Bad("email", "", "Email", NO_STAFF_EMAIL),
+    Bad("email", "   ", "Email", NO_STAFF_EMAIL),
+    Bad("email", "not-an-email", "Email", "Enter a valid email address"),
+    Bad("email", "sam@", "Email", "Enter a valid email address"),
+    Bad("email", "sam example@example.com", "Email", "Enter a valid email address"),
+    Bad("email", SCRIPT, "Email", "Enter a valid email address"),
+    Bad("email", LONG + "@example.com", "Email", "Enter a valid email address"),
+    Bad("role", "owner", "Role", NOT_CHOICE),
+    Bad("role", "", "Role", NOT_CHOICE),
+    Bad("role", "ADMIN", "Role", NOT_CHOICE),
+]
+
+# Posted as `Role for staff@example.com` with the account's Change role button.
+STAFF_ROLE = [
+    Bad("role", "owner", "Role for staff@example.com", NOT_CHOICE),
+    Bad("role", "", "Role for staff@example.com", NOT_CHOICE),
+    Bad("role", SCRIPT, "Role for staff@example.com", NOT_CHOICE),
+    Bad("role", "staff", "Role for staff@example.com", "staff@example.com is already Staff",
+        409),
+]

@@ -10,9 +10,13 @@ from tests.web.pages import Page
 SIGN_IN = "/admin/login"
 
 
+# Staff pages that need no sign-in: signing in, and a one-time set-password link.
+OPEN_PAGES = {"auth.login", "auth.set_password"}
+
+
 def admin_rules(app, prefix: str = "/admin"):
     return sorted((rule for rule in app.url_map.iter_rules()
-                   if rule.rule.startswith(prefix) and rule.endpoint != "auth.login"),
+                   if rule.rule.startswith(prefix) and rule.endpoint not in OPEN_PAGES),
                   key=lambda rule: rule.rule)
 
 
@@ -21,7 +25,8 @@ def url_args(shop):
     """Values that exist for every argument an /admin rule takes."""
     sku = shop.product("ACC-1", on_hand=3)
     reference, _ = shop.order({sku: 1})
-    return {"sku": sku, "reference": reference, "tab": "sales-orders", "supplier_id": 1}
+    return {"sku": sku, "reference": reference, "tab": "sales-orders", "supplier_id": 1,
+            "user_id": 1, "action": "deactivate"}
 
 
 def build(app, rule, args) -> str:

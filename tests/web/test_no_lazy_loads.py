@@ -57,6 +57,6 @@ def test_every_page_renders_with_lazy_loads_refused(app, client, shop, full_shop
              f"/admin/orders/{order}", f"/admin/orders/{backorder}", "/admin/products",
              "/admin/products/OUT-1", "/admin/reports/backorders",
              "/admin/reports/backorders?format=csv", "/admin/settings",
-             "/admin/settings/sales-orders", "/admin/settings/web-store"]
+             "/admin/settings/sales-orders", "/admin/settings/web-store", "/admin/users"]
     for url in staff:
         assert client.get(url).status_code == 200, url

@@ -7,6 +7,7 @@ import pytest
 
 from app.domain.buttons import Policy
 from app.domain.orders import OrderStatus
+from app.models import Role
 from tests.web.pages import Page
 
 
@@ -238,3 +239,20 @@ def test_a_signed_in_post_loads_the_user_once(admin_client, shop, count_queries,
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     print(f"\nPOST {url}: {counter.count} statements")
     assert users_loaded(counter.statements) == 1, "\n".join(counter.statements)
+
+
+def test_staff_accounts_page_runs_the_same_statements_for_2_and_40_accounts(
+        admin_client, shop, app, count_queries):
+    from app.services import staff
+    shop.user("staff@example.com")
+
+    def grow():
+        with app.app_context():
+            for i in range(38):  # each one an audit row; then as many again
+                staff.save_from_command_line(f"s{i:02}@example.com", Role.STAFF, "password-1")
+                staff.save_from_command_line(f"s{i:02}@example.com", Role.ADMIN, "password-2")
+    statements = assert_constant("staff accounts (2 vs 40 accounts, 2 vs 78 changes)",
+                                 count_queries, admin_client, "/admin/users", grow)
+    assert len(statements) <= 4, "\n".join(statements)
+    assert_constant("staff accounts, audit page 2", count_queries, admin_client,
+                    "/admin/users?page=2", lambda: None)
