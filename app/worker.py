@@ -1,0 +1,14 @@
+"""The worker's entry point: `huey_consumer app.worker.huey`.
+
+It builds the app as wsgi.py does (the same environment: DATABASE_URL, QUEUE_URL, mail,
+Stripe) and serves it: each job runs in this app's context. Start as many workers as the
+queue needs, on this host or others, against the same QUEUE_URL (Redis beyond one machine).
+"""
+from app import create_app, jobs
+from app.config import config_from_environment
+from app.extensions import huey
+
+app = create_app(config_from_environment())
+huey.serve(app)
+
+__all__ = ["app", "huey", "jobs"]  # jobs: imported to register what the consumer runs
