@@ -58,16 +58,17 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") in ("1", "true", "yes")
     MAIL_FROM = os.environ.get("MAIL_FROM", "shop@localhost")
-    # Each email is sent by a job on the task queue once its change commits; after a
-    # failed try the job runs again MAIL_RETRY_SECONDS later, twice as long after each
-    # failure (up to an hour). `flask send-mail` sends what is pending by hand.
+    # MAIL_JOBS: a commit that wrote emails enqueues the job that sends them (app/jobs.py
+    # send_emails); after a failed try the job runs again MAIL_RETRY_SECONDS later, twice
+    # as long after each failure (up to an hour). `flask send-mail` sends them by hand.
+    MAIL_JOBS = True
     MAIL_RETRY_SECONDS = float(os.environ.get("MAIL_RETRY_SECONDS", "30"))
     # The task queue (app/queue.py): Redis in production (workers on any hosts), else a
     # SQLite file for one machine. QUEUE_NAME keeps two shops on one Redis apart.
+    # QUEUE_IMMEDIATE runs each job at once in the thread that enqueues it (the tests).
     QUEUE_URL = os.environ.get("QUEUE_URL") or f"sqlite:///{INSTANCE_DIR / 'queue.sqlite3'}"
     QUEUE_NAME = os.environ.get("QUEUE_NAME", "backorders")
     QUEUE_IMMEDIATE = False
-    MAIL_JOBS = True
     # How many proxies in front of the app set X-Forwarded-For (0: none).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     # Card payments (Stripe). Without both keys the shop offers Bank deposit only.
