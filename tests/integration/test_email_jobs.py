@@ -5,12 +5,17 @@ app.worker.huey` runs them) against Redis on 127.0.0.1:6379 and against a SQLite
 and a real SMTP server on loopback. The rest call the sending code directly: claims that
 keep two senders from sending one email twice, the pace of retries, the sweeper's pick.
 """
+import os
+import subprocess
+import sys
 import threading
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from huey.exceptions import RetryTask
 from sqlalchemy import select, update
+from sqlalchemy.engine import make_url
 
 from app import create_app, jobs
 from app.config import TestConfig
@@ -65,6 +70,32 @@ def test_an_email_caused_by_a_checkout_arrives_through_the_worker(
     assert shop.read(lambda: db.session.scalars(
         select(OrderEvent.message).where(OrderEvent.kind == "email")).all()) == \
         ["Email sent to sam@example.com: Your order N1001 is placed"]
+
+
+def test_the_worker_process_sends_the_email_of_a_checkout(
+        app, client, shop, mail_server, broker, tmp_path):
+    """`huey_consumer app.worker.huey`, as the Procfile and production start it."""
+    mail_server.start()
+    shop.product("TEA-1", on_hand=5)
+    database = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    env = {**os.environ, "DATABASE_URL": database.render_as_string(hide_password=False),
+           "QUEUE_URL": broker.url, "QUEUE_NAME": broker.name,
+           "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mail_server.port)}
+    log = tmp_path / "worker.log"
+    with log.open("w") as output:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "huey.bin.huey_consumer", "app.worker.huey",
+             "--workers", "1", "--worker-type", "thread"],
+            cwd=Path(app.root_path).parent, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        check_out(client, "TEA-1")
+        wait_for(lambda: mail_server.received or worker.poll() is not None,
+                 "the worker sent the email")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert mail_server.subjects == ["Your order N1001 is placed"], log.read_text()
+    assert sent(shop) == [True]
 
 
 def test_with_the_smtp_server_down_the_job_tries_again_until_the_email_arrives(
