@@ -105,5 +105,13 @@ class TaskQueue(Huey):
     def _immediate(self, value: bool) -> None:
         pass
 
+    @property
+    def immediate(self) -> bool:
+        return self._immediate
+
+    @immediate.setter
+    def immediate(self, value: bool) -> None:
+        raise AttributeError("Set QUEUE_IMMEDIATE in the app's config: each app has its mode.")
+
     def create_storage(self):
         return None  # the apps make theirs (AppQueue)
