@@ -35,7 +35,7 @@ RUN_ENV := SHOP_URL=$(SHOP_URL) PORT=$(PORT) \
 	STRIPE_WEBHOOK_SECRET=whsec_localstripe STRIPE_API_BASE=$(LOCALSTRIPE) \
 	STRIPE_JS_URL=$(LOCALSTRIPE)/js.stripe.com/v3/
 
-# The shop, its worker (charges, refunds) and localstripe, started together by honcho.
+# The shop, its worker (emails, charges, refunds) and localstripe, started together by honcho.
 run: $(VENV)/.installed-dev
 	$(FLASK) init-db
 	SHOP_URL=$(SHOP_URL) $(FLASK) seed-demo
