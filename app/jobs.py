@@ -73,11 +73,15 @@ def sweep_outbox() -> None:
 
 
 def send_emails_after_commit(emails: list) -> None:
-    """Enqueue one job for the emails a transaction wrote, once it has committed.
+    """Enqueue the jobs for the emails a transaction wrote, once it has committed: one,
+    or one per `notifications.BATCH` emails.
 
     Their ids come from the identity the flush gave them: no query. An email a rollback
     inside the transaction discarded has none, and nothing to send.
     """
+    from app.services import notifications
+
     ids = [state.identity[0] for state in map(inspect, emails) if state.identity is not None]
-    if ids and current_app.config["MAIL_JOBS"]:
-        send_emails(ids)
+    if current_app.config["MAIL_JOBS"]:
+        for batch in notifications.batches(ids):
+            send_emails(batch)

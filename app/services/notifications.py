@@ -43,7 +43,8 @@ CLAIM_SECONDS = 300
 # An email whose try was due this long ago and that is still unsent has lost its job
 # (a broker that lost it, a worker that died): the sweeper sends it.
 OVERDUE = timedelta(minutes=2)
-SWEEP_BATCH = 50
+# Emails per job: a receipt that releases 500 backorders gives the workers 10 jobs to share.
+BATCH = 50
 
 
 def queue(order: Order, kind: str, backorder: Order | None = None,
@@ -127,7 +128,7 @@ def send_due(limit: int = 100) -> tuple[int, int]:
 
 
 def overdue_batches(limit: int = 1000) -> list[list[int]]:
-    """The unsent emails whose job was lost, in batches of SWEEP_BATCH, oldest first.
+    """The unsent emails whose job was lost, in batches of BATCH, oldest first.
 
     Overdue: the email's first try (its creation) or its next try was due more than
     OVERDUE ago, and no sender holds it.
@@ -140,7 +141,12 @@ def overdue_batches(limit: int = 1000) -> list[list[int]]:
             and_(OutboxEmail.next_attempt_at.is_(None), OutboxEmail.created_at < cutoff)))
         .order_by(OutboxEmail.id).limit(limit)).all()
     db.session.rollback()
-    return [list(ids[i:i + SWEEP_BATCH]) for i in range(0, len(ids), SWEEP_BATCH)]
+    return batches(list(ids))
+
+
+def batches(email_ids: list[int]) -> list[list[int]]:
+    """The ids in jobs of at most BATCH emails each."""
+    return [email_ids[i:i + BATCH] for i in range(0, len(email_ids), BATCH)]
 
 
 def _unsent(now):

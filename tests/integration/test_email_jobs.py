@@ -194,6 +194,22 @@ def test_a_commit_that_wrote_emails_enqueues_one_job_with_their_ids(ctx, shop, b
         [("send_emails", ([ids[0]],)), ("send_emails", ([ids[1], ids[2]],))]
 
 
+def test_a_commit_that_wrote_many_emails_shares_them_among_jobs(ctx, shop, broker,
+                                                               monkeypatch):
+    monkeypatch.setattr(notifications, "BATCH", 2)
+    shop.product("TEA-1", on_hand=5)
+    reference, _ = shop.order({"TEA-1": 1})
+    placed = order(reference)
+
+    with transaction():
+        for _ in range(5):
+            notifications.queue(placed, "status_link")
+
+    tasks = [huey.deserialize_task(data) for data in broker.storage.enqueued_items()]
+    ids = [email.id for email in outbox()]
+    assert [task.args for task in tasks] == [([ids[0]],), (ids[1:3],), (ids[3:5],), (ids[5:],)]
+
+
 def test_creating_the_app_opens_no_queue_until_a_job_is_enqueued(app, tmp_path, monkeypatch):
     """The queue's file is made by the first job, not by create_app or a request."""
     filename = tmp_path / "instance" / "queue.sqlite3"
@@ -319,7 +335,7 @@ def test_the_sweeper_picks_the_emails_whose_job_was_lost(
 
 
 def test_the_sweeper_sends_in_batches_and_leaves_sent_emails_alone(ctx, shop, monkeypatch):
-    monkeypatch.setattr(notifications, "SWEEP_BATCH", 2)
+    monkeypatch.setattr(notifications, "BATCH", 2)
     shop.product("TEA-1", on_hand=9)
     for _ in range(6):
         place({"TEA-1": 1})
