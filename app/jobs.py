@@ -44,7 +44,7 @@ JOBS = {"charge_released_backorder": charge_released_backorder, "refund_card": r
 
 # Emails: written to the outbox with their change, sent by these jobs once it commits.
 
-@huey.task(retries=5, retry_delay=10, retry_backoff=2, name="send_emails")
+@huey.task(retries=5, retry_delay=10, retry_backoff=2)
 def send_emails(email_ids: list[int]) -> None:
     """Send outbox emails over SMTP; run again, later each time, while some fail.
 
@@ -61,7 +61,7 @@ def send_emails(email_ids: list[int]) -> None:
         raise RetryTask(delay=retry_in.total_seconds())
 
 
-@huey.periodic_task(crontab(minute="*"), name="sweep_outbox")
+@huey.periodic_task(crontab(minute="*"))
 def sweep_outbox() -> None:
     """Every minute: a job for each batch of emails whose own job was lost."""
     from app.services import notifications
