@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from sqlalchemy import and_, or_, select, update
 
+from app.domain import outbox
 from app.extensions import db
 from app.models import Order, OrderEvent, OutboxEmail
 from app.models.types import utcnow
@@ -212,9 +213,9 @@ def _failed(email_id: int, error: Exception) -> None:
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """How long an email waits after a failed try: doubling, up to an hour."""
-    base = current_app.config["MAIL_RETRY_SECONDS"]
-    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
+    """How long an email waits after a failed try: MAIL_RETRY_SECONDS, doubling, up to an
+    hour (app/domain/outbox.py)."""
+    return outbox.retry_delay(attempts, current_app.config["MAIL_RETRY_SECONDS"])
 
 
 def deliver(email: OutboxEmail) -> None:
