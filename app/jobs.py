@@ -81,7 +81,8 @@ def send_emails_after_commit(emails: list) -> None:
     """
     from app.services import notifications
 
+    if not emails or not current_app.config["MAIL_JOBS"]:
+        return
     ids = [state.identity[0] for state in map(inspect, emails) if state.identity is not None]
-    if current_app.config["MAIL_JOBS"]:
-        for batch in notifications.batches(ids):
-            send_emails(batch)
+    for batch in notifications.batches(ids):
+        send_emails(batch)
