@@ -35,7 +35,7 @@ RUN_ENV := SHOP_URL=$(SHOP_URL) PORT=$(PORT) \
 	STRIPE_WEBHOOK_SECRET=whsec_localstripe STRIPE_API_BASE=$(LOCALSTRIPE) \
 	STRIPE_JS_URL=$(LOCALSTRIPE)/js.stripe.com/v3/
 
-# The shop, its worker (charges, refunds) and localstripe, started together by honcho.
+# The shop, its worker (emails, charges, refunds) and localstripe, started together by honcho.
 run: $(VENV)/.installed-dev
 	$(FLASK) init-db
 	SHOP_URL=$(SHOP_URL) $(FLASK) seed-demo
@@ -63,7 +63,7 @@ screenshots: $(VENV)/.installed-dev
 	@$(PREFLIGHT) chromium
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/browser/test_journeys.py \
 		tests/browser/test_browser_purchase_orders.py tests/browser/test_browser_delivery.py \
-		tests/browser/test_browser_staff_accounts.py
+		tests/browser/test_browser_staff_accounts.py tests/browser/test_browser_card.py
 
 # Mutation testing of the pure rules: mutmut changes app/domain (every module in it) one
 # small change at a time and runs tests/unit against each change; every change should

@@ -1,7 +1,5 @@
 """Entry point: `flask --app wsgi ...` and `gunicorn wsgi:app`."""
-import os
-
 from app import create_app
-from app.config import Config, ProductionConfig
+from app.config import config_from_environment
 
-app = create_app(ProductionConfig if os.environ.get("FLASK_ENV") == "production" else Config)
+app = create_app(config_from_environment())

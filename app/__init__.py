@@ -6,7 +6,7 @@ from flask import Flask, render_template
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config, ProductionConfig, check_production
-from app.extensions import csrf, db, limiter, login_manager, migrate, page_cache
+from app.extensions import csrf, db, huey, limiter, login_manager, migrate, page_cache
 from app.sessions import CookieSessionInterface
 
 
@@ -22,7 +22,6 @@ def create_app(config: type[Config] | None = None) -> Flask:
     register_input_guard(app)
     register_security_headers(app)
     register_template_helpers(app)
-    register_outbox(app)
     register_commands(app)
     if app.config["PROXY_COUNT"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
@@ -40,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    huey.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
@@ -110,19 +110,6 @@ def register_security_headers(app: Flask) -> None:
         if "Content-Security-Policy" not in response.headers:  # else a view chose its own
             response.headers.extend(headers)
         return response
-
-
-def register_outbox(app: Flask) -> None:
-    """Send the outbox from a thread per process, woken by the commits that fill it."""
-    from app import mail_sender
-
-    mail_sender.init_app(app)
-    sender = mail_sender.sender(app)
-    if sender.enabled:
-        @app.after_request
-        def start_sender(response):
-            sender.ensure_running()  # once per process; after that a cheap check
-            return response
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -96,9 +96,9 @@ def register(app: Flask) -> None:
 
     @app.cli.command("send-mail")
     def send_mail() -> None:
-        """Send the emails waiting in the outbox."""
+        """Send the emails waiting in the outbox now (the worker sends them by itself)."""
         sent, failed = notifications.send_due()
-        click.echo(f"Sent {sent}, failed {failed} (failed ones are tried again next time).")
+        click.echo(f"Sent {sent}, failed {failed} (the worker tries failed ones again).")
 
 
 def save_user(email: str, role: Role, password: str) -> bool:

@@ -58,11 +58,17 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") in ("1", "true", "yes")
     MAIL_FROM = os.environ.get("MAIL_FROM", "shop@localhost")
-    # A sender thread in each process sends the outbox as soon as a commit fills it,
-    # and every MAIL_RETRY_SECONDS tries again what failed (waiting longer after each
-    # failure) or what another process left; `flask send-mail` sends it by hand.
-    MAIL_SENDER = True
+    # MAIL_JOBS: a commit that wrote emails enqueues the job that sends them (app/jobs.py
+    # send_emails); after a failed try the job runs again MAIL_RETRY_SECONDS later, twice
+    # as long after each failure (up to an hour). `flask send-mail` sends them by hand.
+    MAIL_JOBS = True
     MAIL_RETRY_SECONDS = float(os.environ.get("MAIL_RETRY_SECONDS", "30"))
+    # The task queue (app/queue.py): Redis in production (workers on any hosts), else a
+    # SQLite file for one machine. QUEUE_NAME keeps two shops on one Redis apart.
+    # QUEUE_IMMEDIATE runs each job at once in the thread that enqueues it (the tests).
+    QUEUE_URL = os.environ.get("QUEUE_URL") or f"sqlite:///{INSTANCE_DIR / 'queue.sqlite3'}"
+    QUEUE_NAME = os.environ.get("QUEUE_NAME", "backorders")
+    QUEUE_IMMEDIATE = False
     # How many proxies in front of the app set X-Forwarded-For (0: none).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     # Card payments (Stripe). Without both keys the shop offers Bank deposit only.
@@ -94,11 +100,19 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     RATELIMIT_ENABLED = False
     MAIL_SERVER = ""
-    MAIL_SENDER = False  # the outbox tests start one when they want it
+    # Jobs run at once, in the thread that enqueues them; the worker tests run a consumer.
+    QUEUE_IMMEDIATE = True
+    # Emails stay in the outbox unless a test sends them: the outbox tests turn this on.
+    MAIL_JOBS = False
     # Card payments are off unless a test turns them on against localstripe.
     STRIPE_SECRET_KEY = ""
     STRIPE_PUBLISHABLE_KEY = ""
     STRIPE_WEBHOOK_SECRET = ""
+
+
+def config_from_environment() -> type[Config]:
+    """The configuration a web or worker process runs with: FLASK_ENV=production or not."""
+    return ProductionConfig if os.environ.get("FLASK_ENV") == "production" else Config
 
 
 def check_production(config: dict) -> None:

@@ -6,6 +6,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
 from app.page_cache import PageCache
+from app.queue import TaskQueue
 from app.throttle import Limiter
 
 
@@ -19,3 +20,5 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter()
 page_cache = PageCache()
+# The jobs (app/jobs.py) are registered on it at import; each app gives it a broker.
+huey = TaskQueue("backorders")

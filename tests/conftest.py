@@ -25,6 +25,7 @@ from app.models import Role, StoreSettings
 from app.services.catalog import ProductData, create_product
 from app.services.settings import update_settings
 from tests.support.databases import scratch_database, test_database_url
+from tests.support.mail import MailServer, point_mail_at
 
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"'
                         r'|name="csrf_token" value="([^"]+)"')
@@ -100,20 +101,21 @@ def _empty_tables(app: Flask) -> None:
         db.session.remove()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def jobs_run_at_once() -> Iterator[None]:
-    """Jobs run in the calling thread as soon as they are enqueued (Huey's immediate mode):
-    the tests check the rules; tests/payments/test_worker.py runs a real consumer."""
-    from app.queue import huey
-    huey.immediate = True
-    yield
-
-
 @pytest.fixture(autouse=True)
 def clean_database(app) -> Iterator[None]:
     """Every test starts from an empty shop with the default settings."""
     yield
     _empty_tables(app)
+
+
+@pytest.fixture
+def mail_server(app, monkeypatch) -> Iterator[MailServer]:
+    """A real SMTP server the app's emails go to. Not started: a test starts it, so it can
+    also try with the server down."""
+    server = MailServer()
+    point_mail_at(app, server, monkeypatch)
+    yield server
+    server.stop()
 
 
 @pytest.fixture

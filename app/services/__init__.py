@@ -23,14 +23,18 @@ def transaction() -> Iterator[None]:
         session.commit()
     except BaseException:
         session.info.pop(AFTER_COMMIT, None)
+        session.info.pop(OUTBOX, None)  # the emails were rolled back with the change
         session.rollback()
         raise
+    from app.jobs import JOBS, send_emails_after_commit  # they call services: imported late
     for name, args in session.info.pop(AFTER_COMMIT, []):
-        from app.jobs import JOBS  # the jobs call services: imported when first needed
         JOBS[name](*args)
+    send_emails_after_commit(session.info.pop(OUTBOX, []))
 
 
 AFTER_COMMIT = "jobs_after_commit"
+# The outbox emails the transaction wrote (app/services/notifications.py queue).
+OUTBOX = "outbox_written"
 
 
 def after_commit(job: str, *args) -> None:

@@ -1,4 +1,12 @@
-"""Emails to shoppers: written to the outbox with the change, sent after commit."""
+"""Emails to shoppers: written to the outbox with the change, sent after commit.
+
+`queue` writes an email in the transaction of the change it tells of; once that
+transaction commits, a job on the task queue sends it (app/jobs.py `send_emails`, with
+the ids of what the transaction wrote); a rollback leaves nothing to send. Each email
+is claimed in the table before it is sent, so it goes out once however many jobs (or
+`flask send-mail`) try it. A failed try is tried again later, waiting twice as long
+each time; `sweep_outbox` sends what a lost job left behind.
+"""
 import logging
 import smtplib
 from datetime import date, timedelta
@@ -6,12 +14,13 @@ from email.message import EmailMessage
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 
+from app.domain import outbox
 from app.extensions import db
 from app.models import Order, OrderEvent, OutboxEmail
 from app.models.types import utcnow
-from app.services import transaction
+from app.services import OUTBOX, transaction
 from app.services.promises import line_dates, placed_promise
 from app.services.settings import get_settings
 
@@ -36,7 +45,11 @@ MAX_ATTEMPTS = 10
 # A sender's claim on an email lapses after this long (a sender that died mid-send):
 # well beyond SMTP's 10 s timeout.
 CLAIM_SECONDS = 300
-PENDING = "outbox_pending"
+# An email whose try was due this long ago and that is still unsent has lost its job
+# (a broker that lost it, a worker that died): the sweeper sends it.
+OVERDUE = timedelta(minutes=2)
+# Emails per job: a receipt that releases 500 backorders gives the workers 10 jobs to share.
+BATCH = 50
 
 
 def queue(order: Order, kind: str, backorder: Order | None = None,
@@ -58,10 +71,15 @@ def queue(order: Order, kind: str, backorder: Order | None = None,
         f"email/{kind}.txt", order=order, backorder=backorder, line_dates=dates,
         promise=promised,
         status_url=public_url("shop.order_status", token=order.token), **context)
-    db.session.add(OutboxEmail(order=order, to=order.email,
-                               subject=SUBJECTS[kind].format(reference=order.reference),
-                               body=body))
-    db.session.info[PENDING] = True
+    write(OutboxEmail(order=order, to=order.email,
+                      subject=SUBJECTS[kind].format(reference=order.reference), body=body))
+
+
+def write(email: OutboxEmail) -> None:
+    """Add an email to the outbox in the caller's transaction, to be sent once it commits
+    (by a job: app/services/__init__.py `transaction`)."""
+    db.session.add(email)
+    db.session.info.setdefault(OUTBOX, []).append(email)
 
 
 def queue_to_staff(to: str, kind: str, **context) -> None:
@@ -94,41 +112,82 @@ def public_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def send_due(limit: int = 100, *, wait_after_failure: bool = False) -> tuple[int, int]:
-    """Send what the outbox holds; a failed send stays there for the next try.
+def send(email_ids: list[int]) -> timedelta | None:
+    """Send these outbox emails (a job's); how long until the failed ones are tried again.
 
-    Each email is first claimed by a conditional UPDATE in a transaction of its
-    own, so two senders (threads or processes, on SQLite as on PostgreSQL) never
-    send it twice; no transaction stays open while SMTP answers. The result is
-    written in another short transaction. `wait_after_failure` leaves alone the
-    emails whose last try failed until their next try is due (the background
-    sender); without it every unsent email is tried (`flask send-mail`).
-    Returns (sent, failed).
+    None when nothing is left to retry: each was sent (by this call or another sender),
+    or failed too often (MAX_ATTEMPTS).
     """
-    sent = failed = 0
+    failed = [email_id for email_id in email_ids if _send_one(email_id) is False]
+    if not failed:
+        return None
+    retry_at = db.session.scalar(
+        select(OutboxEmail.next_attempt_at)
+        .where(OutboxEmail.id.in_(failed), OutboxEmail.attempts < MAX_ATTEMPTS)
+        .order_by(OutboxEmail.next_attempt_at).limit(1))
+    db.session.rollback()
+    return None if retry_at is None else max(retry_at - utcnow(), timedelta(0))
+
+
+def send_due(limit: int = 100) -> tuple[int, int]:
+    """Send every unsent email now, whatever its next try says (`flask send-mail`).
+
+    Returns (sent, failed); a failed one stays in the outbox and its job tries again.
+    """
+    ids = db.session.scalars(_unsent(utcnow()).order_by(OutboxEmail.id).limit(limit)).all()
+    db.session.rollback()
+    results = [_send_one(email_id) for email_id in ids]
+    return results.count(True), results.count(False)
+
+
+def overdue_batches(limit: int = 1000) -> list[list[int]]:
+    """The unsent emails whose job was lost, in batches of BATCH, oldest first.
+
+    Overdue: the email's first try (its creation) or its next try was due more than
+    OVERDUE ago, and no sender holds it.
+    """
     now = utcnow()
-    due = select(OutboxEmail.id).where(
+    cutoff = now - OVERDUE
+    ids = db.session.scalars(
+        _unsent(now).where(or_(
+            OutboxEmail.next_attempt_at < cutoff,
+            and_(OutboxEmail.next_attempt_at.is_(None), OutboxEmail.created_at < cutoff)))
+        .order_by(OutboxEmail.id).limit(limit)).all()
+    db.session.rollback()
+    return batches(list(ids))
+
+
+def batches(email_ids: list[int]) -> list[list[int]]:
+    """The ids in jobs of at most BATCH emails each."""
+    return [email_ids[i:i + BATCH] for i in range(0, len(email_ids), BATCH)]
+
+
+def _unsent(now):
+    """Emails still to send, that no sender holds now."""
+    return select(OutboxEmail.id).where(
         OutboxEmail.sent_at.is_(None), OutboxEmail.attempts < MAX_ATTEMPTS,
         or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now))
-    if wait_after_failure:
-        due = due.where(or_(OutboxEmail.next_attempt_at.is_(None),
-                            OutboxEmail.next_attempt_at <= now))
-    ids = db.session.scalars(due.order_by(OutboxEmail.id).limit(limit)).all()
-    db.session.rollback()
-    for email_id in ids:
-        email = _claim(email_id)
-        if email is None:  # another sender has it, or sent it already
-            continue
-        try:
-            deliver(email)
-        except Exception as error:  # noqa: BLE001 - SMTP down, refused, a bad address: try later
-            _failed(email_id, error)
-            failed += 1
-            log.warning("Could not send email %s: %s", email_id, error)
-        else:
-            _sent(email_id)
-            sent += 1
-    return sent, failed
+
+
+def _send_one(email_id: int) -> bool | None:
+    """Claim, deliver and mark one email: True sent, False failed, None not ours to send.
+
+    The claim is a conditional UPDATE in a transaction of its own, so two senders
+    (jobs, threads or processes, on SQLite as on PostgreSQL) never send one email
+    twice, and no transaction stays open while SMTP answers. The result is written in
+    another short transaction.
+    """
+    email = _claim(email_id)
+    if email is None:  # another sender has it, or it was sent already
+        return None
+    try:
+        deliver(email)
+    except Exception as error:  # noqa: BLE001 - SMTP down, refused, a bad address: try later
+        _failed(email_id, error)
+        log.warning("Could not send email %s: %s", email_id, error)
+        return False
+    _sent(email_id)
+    return True
 
 
 def _claim(email_id: int) -> OutboxEmail | None:
@@ -166,9 +225,9 @@ def _failed(email_id: int, error: Exception) -> None:
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """How long the background sender waits after a failed try: doubling, up to an hour."""
-    base = current_app.config["MAIL_RETRY_SECONDS"]
-    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
+    """How long an email waits after a failed try: MAIL_RETRY_SECONDS, doubling, up to an
+    hour (app/domain/outbox.py)."""
+    return outbox.retry_delay(attempts, current_app.config["MAIL_RETRY_SECONDS"])
 
 
 def deliver(email: OutboxEmail) -> None:

@@ -28,7 +28,6 @@ from app.models import (Order, OrderLine, OutboxEmail, Product, PurchaseOrder,
 from app.models.purchasing import po_id
 from app.models.types import utcnow
 from app.services import inventory, notifications, transaction
-from app.services.notifications import PENDING
 from app.services.promises import promises
 from app.services.reports import BackorderRow, backorder_report
 from app.services.records import claim_submission, log_event, lock_products
@@ -203,9 +202,8 @@ def _email_supplier(po: PurchaseOrder) -> None:
         select(Product).where(Product.id.in_([line.product_id for line in lines])))}
     body = render_template("email/purchase_order.txt", po=po, supplier=supplier, lines=lines,
                            products=products)
-    db.session.add(OutboxEmail(order_id=None, to=supplier.email,
-                               subject=f"Purchase order {po.reference}", body=body))
-    db.session.info[PENDING] = True
+    notifications.write(OutboxEmail(order_id=None, to=supplier.email,
+                                    subject=f"Purchase order {po.reference}", body=body))
 
 
 def cancel_po(reference: str, version: int) -> PurchaseOrder:

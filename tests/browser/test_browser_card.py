@@ -1,5 +1,6 @@
 """A shopper pays by card in Chromium, through the fake Stripe.js that localstripe serves
-(the page's CSP must let it load and talk to localstripe's origin)."""
+(the page's CSP must let it load and talk to localstripe's origin). With SCREENSHOTS_DIR
+set (`make screenshots`), the card checkout and the Payments tab are saved too."""
 import re
 from decimal import Decimal
 
@@ -7,7 +8,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.extensions import db
-from app.models import Order
+from app.models import Order, Role
+from app.services.settings import get_settings
+from tests.browser.test_journeys import screenshot
 from tests.payments.conftest import cards, localstripe  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
@@ -33,6 +36,7 @@ def test_a_shopper_pays_by_card_for_what_ships_now(page: Page, shop, cards):  # 
     card.get_by_placeholder("exp_year").fill("34")
     card.get_by_placeholder("cvc").fill("123")
     card.get_by_placeholder("postal_code").fill("2000")
+    screenshot(page, "checkout-card")
     page.get_by_role("button", name="Place order").click()
     expect(page).to_have_url(re.compile(r"/orders/"))
     expect(page.get_by_text("Paid $30.00 by card")).to_be_visible()
@@ -58,3 +62,19 @@ def test_a_declined_card_is_said_next_to_the_card_and_places_no_order(page: Page
     page.get_by_role("button", name="Place order").click()
     expect(page.locator("#card-error")).to_contain_text("declined")
     assert shop.read(lambda: db.session.scalar(db.select(db.func.count(Order.id)))) == 0
+
+
+def test_an_admin_chooses_to_charge_backordered_items_at_checkout_on_the_payments_tab(
+        page: Page, shop, cards, sign_in_as):  # noqa: F811
+    sign_in_as(Role.ADMIN)
+    page.goto("/admin/settings")
+    page.get_by_role("link", name="Payments", exact=True).click()
+    expect(page.get_by_label("Charge for backordered items")).to_have_value("When they ship")
+
+    page.get_by_label("Charge for backordered items").select_option("At checkout")
+    page.get_by_role("button", name="Save Changes", exact=True).click()
+
+    expect(page.get_by_role("status")).to_have_text("Payments settings saved")
+    expect(page.get_by_label("Charge for backordered items")).to_have_value("At checkout")
+    assert shop.read(lambda: get_settings().charge_backorders) == "At checkout"
+    screenshot(page, "payments-tab")

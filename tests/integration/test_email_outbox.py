@@ -1,11 +1,8 @@
 """The email outbox: written with the change, delivered to a real SMTP server on loopback."""
 import logging
-import socket
 from datetime import date
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import update
 
 from app.extensions import db
@@ -13,46 +10,6 @@ from app.models import OutboxEmail
 from app.services.notifications import MAX_ATTEMPTS, send_due
 
 from tests.support.services import order, outbox, place
-
-
-class MailServer:
-    """An SMTP server on a free loopback port that keeps what it receives."""
-
-    def __init__(self):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.received = []
-        self.controller = None
-
-    async def handle_DATA(self, server, session, envelope):
-        self.received.append(message_from_bytes(envelope.original_content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-    def start(self) -> None:
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    @property
-    def subjects(self) -> list[str]:
-        return [message["Subject"] for message in self.received]
-
-
-@pytest.fixture
-def mail_server(app, monkeypatch):
-    """Not started: a test starts it, so it can also try with the server down."""
-    server = MailServer()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", server.port)
-    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
-    monkeypatch.setitem(app.config, "MAIL_USERNAME", "")
-    yield server
-    server.stop()
 
 
 @pytest.mark.parametrize("arrival, expected", [
