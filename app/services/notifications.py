@@ -86,8 +86,7 @@ def queue_to_staff(to: str, kind: str, **context) -> None:
     """Write an email about a staff account to the outbox inside the caller's transaction."""
     body = render_template(f"email/{kind}.txt", shop_url=current_app.config["SHOP_URL"],
                            **context)
-    db.session.add(OutboxEmail(order_id=None, to=to, subject=STAFF_SUBJECTS[kind], body=body))
-    db.session.info[PENDING] = True
+    write(OutboxEmail(order_id=None, to=to, subject=STAFF_SUBJECTS[kind], body=body))
 
 
 def send_status_link(reference: str, email: str) -> None:
