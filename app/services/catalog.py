@@ -6,14 +6,14 @@ from decimal import Decimal
 
 from itertools import chain
 
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import ColumnElement, Connection, exists, inspect, select
 from sqlalchemy.orm import Session
 
 from app.domain.buttons import (BuyButton, Policy, StockView, buy_button,
                                 most_a_cart_may_take, shown_stock, units_left)
 from app.domain.errors import DomainError
 from app.extensions import db
-from app.models import Order, Product, StoreSettings, User
+from app.models import Category, Order, Product, StoreSettings, User, product_categories
 from app.page_cache import Changes
 from app.pagination import Page, Window, keyset, paginate
 from app.services import ledger, transaction
@@ -42,9 +42,18 @@ class ProductData:
     cost_price: Decimal | None = None
 
 
-def catalogue_page(size: int, *, after: int | None = None, before: int | None = None) -> Window:
-    """Products by name, `size` at a time, after or before the product with that id."""
-    return keyset(Product, ("name", "id"), size, after=after, before=before)
+def catalogue_page(size: int, *, after: int | None = None, before: int | None = None,
+                   category_id: int | None = None) -> Window:
+    """Products by name, `size` at a time, after or before the product with that id;
+    only those in the category, when one is given."""
+    where = [] if category_id is None else [in_category(category_id)]
+    return keyset(Product, ("name", "id"), size, after=after, before=before, where=where)
+
+
+def in_category(category_id: int) -> ColumnElement:
+    """Products in the category (an index lookup per product: the pair is the key)."""
+    return exists().where(product_categories.c.product_id == Product.id,
+                          product_categories.c.category_id == category_id)
 
 
 def product_list_page(number: int, size: int, query: str = "") -> Page:
@@ -175,14 +184,18 @@ def flushed_changes(session: Session) -> Changes | None:
     faces: dict[int, tuple | None] = {}
     listed = False
     for obj in chain(session.new, session.dirty, session.deleted):
-        if isinstance(obj, StoreSettings):
+        if isinstance(obj, (StoreSettings, Category)):
+            # Every catalogue page links to every category by name.
             return Changes(everything=True)
         if not isinstance(obj, Product) or obj.id is None:
             continue
         if obj in session.deleted:
             faces[obj.id], listed = None, True
             continue
-        listed = listed or obj in session.new or inspect(obj).attrs.name.history.has_changes()
+        attrs = inspect(obj).attrs
+        # Added, renamed, or put in or out of a category: which pages list it changes.
+        listed = (listed or obj in session.new or attrs.name.history.has_changes()
+                  or attrs.categories.history.has_changes())
         faces[obj.id] = face(obj)
     if not faces:
         return None
