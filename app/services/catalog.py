@@ -17,6 +17,7 @@ from app.models import Category, Order, Product, StoreSettings, User, product_ca
 from app.page_cache import Changes
 from app.pagination import Page, Window, keyset, paginate
 from app.services import ledger, transaction
+from app.services.categories import set_product_categories
 from app.services.inventory import adjust
 from app.services.records import lock_products
 from app.services.settings import SETTINGS_ID
@@ -40,6 +41,8 @@ class ProductData:
     supplier_id: int | None = None
     supplier_sku: str = ""
     cost_price: Decimal | None = None
+    # The names of the categories it is in (made when new); None leaves them as they are.
+    categories: tuple[str, ...] | None = None
 
 
 def catalogue_page(size: int, *, after: int | None = None, before: int | None = None,
@@ -101,6 +104,8 @@ def create_product(data: ProductData, user: User | None) -> Product:
         db.session.flush()
         ledger.record(product.id, "opening stock", on_hand=data.on_hand,
                       user_id=user.id if user else None)
+        if data.categories is not None:
+            set_product_categories(product, data.categories)
     return product
 
 
@@ -125,6 +130,8 @@ def update_product(sku: str, data: ProductData, user: User | None) -> SavedProdu
         product.arrival_date, product.backorder_limit = data.arrival_date, data.backorder_limit
         product.supplier_id, product.supplier_sku = data.supplier_id, data.supplier_sku
         product.cost_price = data.cost_price
+        if data.categories is not None:
+            set_product_categories(product, data.categories)
         ready = []
         if data.on_hand != product.on_hand:
             ready = adjust(product, data.on_hand - product.on_hand, "set in the product form",
