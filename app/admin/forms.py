@@ -128,7 +128,8 @@ class ProductForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(message="Enter a name"),
                                            Length(max=200)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
-    categories = StringField("Categories", validators=[Optional(), Length(max=2000)])
+    # Not "categories": the form would read Product.categories, a list of rows, into it.
+    category_names = StringField("Categories", validators=[Optional(), Length(max=2000)])
     price = MoneyField("Price", places=2, validators=[
         InputRequired(message="Enter a price"),
         NumberRange(0, MAX_PRICE, message=f"Enter a price from 0 to {MAX_PRICE:,}")])
@@ -159,7 +160,7 @@ class ProductForm(FlaskForm):
         if field.data is not None and field.data != field.data.quantize(Decimal("0.01")):
             raise ValidationError("Enter a price in dollars and cents")
 
-    def validate_categories(self, field):
+    def validate_category_names(self, field):
         try:
             split_names(field.data or "")
         except CategoryNameError as error:

@@ -12,7 +12,7 @@ from app.domain.errors import AlreadySubmitted, DomainError
 from app.domain.orders import OrderStatus
 from app.models import Order, Product
 from app.services import catalog, inventory, purchasing
-from app.services.categories import all_categories
+from app.services.categories import all_categories, categories_of
 
 
 @bp.get("/products")
@@ -38,9 +38,9 @@ def product_data(form: ProductForm) -> catalog.ProductData:
 def categories_typed(form: ProductForm) -> tuple[str, ...] | None:
     """The category names typed; None when the form sent no Categories field at all
     (then the product's categories stay as they are)."""
-    if not form.categories.raw_data:
+    if not form.category_names.raw_data:
         return None
-    return tuple(split_names(form.categories.data or ""))
+    return tuple(split_names(form.category_names.data or ""))
 
 
 def supplier_choices(form: ProductForm) -> ProductForm:
@@ -82,7 +82,7 @@ def render_product(product: Product, form=None, receive_form=None, adjust_form=N
         form = ProductForm(obj=product, formdata=None)
         form.backorder_policy.data = product.backorder_policy.value
         form.supplier_id.data = product.supplier_id or 0
-        form.categories.data = ", ".join(c.name for c in product.categories)
+        form.category_names.data = ", ".join(c.name for c in categories_of(product.id))
     supplier_choices(form)
     return render_template(
         "admin/product_form.html", product=product, form=form, categories=all_categories(),

@@ -8,16 +8,23 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from app.domain.categories import CategoryNameError, category_names, name_key, unique_slug
 from app.domain.errors import DomainError
 from app.extensions import db
-from app.models import Category, Product
+from app.models import Category, Product, product_categories
 
 
 class BadCategory(DomainError):
-    field = "categories"
+    field = "category_names"  # the product form's Categories
 
 
 def all_categories() -> list[Category]:
     """Every category, by name (the catalogue's links, the product form's choices)."""
     return list(db.session.scalars(select(Category).order_by(Category.name, Category.id)))
+
+
+def categories_of(product_id: int) -> list[Category]:
+    """The categories a product is in, by name."""
+    return list(db.session.scalars(
+        select(Category).join(product_categories, product_categories.c.category_id == Category.id)
+        .where(product_categories.c.product_id == product_id).order_by(Category.name)))
 
 
 def find_category(slug: str) -> Category | None:

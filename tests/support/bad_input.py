@@ -162,9 +162,9 @@ PRODUCT = [
     Bad("backorder_limit", "x", "Backorder limit", NOT_INTEGER),
     Bad("backorder_limit", HUGE, "Backorder limit", STOCK_RANGE),
     Bad("backorder_policy", "Sometimes", "Backorders", NOT_CHOICE),
-    Bad("categories", LONG_CATEGORY, "Categories",
+    Bad("category_names", LONG_CATEGORY, "Categories",
         "A category name has at most 100 characters: xxxxxxxxxxxxxxxxxxxx…"),
-    Bad("categories", LONG, "Categories", too_long(2000)),
+    Bad("category_names", LONG, "Categories", too_long(2000)),
 ]
 
 # The edit form shares the new form's fields: one row per field and kind of mistake.
