@@ -4,6 +4,8 @@ and that nothing typed is taken as search syntax."""
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import event, select, text
 
 from app.domain.buttons import Policy
@@ -12,6 +14,7 @@ from app.models import Category, Product
 from app.services import transaction
 from app.services.catalog import ProductData, create_product, update_product
 from app.services.categories import set_product_categories
+from app.domain.search import search_terms
 from app.services.search import search_page
 
 from tests.support.services import fresh, product
@@ -180,3 +183,17 @@ def test_sqlite_finds_the_words_through_fts5(teas):
         return  # the test above, on PostgreSQL
     (plan,) = plans_of_searches("green tea")
     assert "VIRTUAL TABLE INDEX" in plan and "SCAN products_fts" in plan, plan
+
+
+@settings(deadline=None, max_examples=150,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(typed=st.text(alphabet=st.characters(blacklist_categories=["Cs"],
+                                            blacklist_characters="\x00"), max_size=60)
+       | st.lists(st.sampled_from(['"', "*", "-", "OR", "NEAR", "(", ")", ":", "^", "tea",
+                                   "&", "|", "!", "<->", "'", "{name}", "²", "١٢", " "]),
+                  max_size=12).map("".join))
+def test_any_text_typed_gives_results_and_never_an_error(teas, typed):
+    """Whatever is typed, search answers, and only its words count: the same words
+    typed plainly (terms joined by dashes, spaces between) find the same products."""
+    plainly = " ".join("-".join(term) for term in search_terms(typed))
+    assert found(typed) == found(plainly)
