@@ -64,7 +64,7 @@ def keyset(entity: type, order_by: Sequence[OrderTerm], size: int, *, after: int
     backwards = after is None and before is not None
     stmt = select(entity).where(*where)
     if cursor is not None:
-        anchor = aliased(entity)
+        anchor = aliased(entity, name="anchor")
         cut = select(*terms(anchor)).where(anchor.id == cursor).scalar_subquery()
         stmt = stmt.where(tuple_(*columns) < cut if backwards else tuple_(*columns) > cut)
     stmt = stmt.order_by(*(c.desc() for c in columns) if backwards else columns)

@@ -47,7 +47,12 @@ def fts5_match(terms: list[Term], column: str | None = None) -> str:
     return " AND ".join(phrases)
 
 
-def tsquery(terms: list[Term]) -> str:
+def tsquery(terms: list[Term], weight: str = "") -> str:
     """A PostgreSQL to_tsquery text for rows with every term: its words one after
-    another (<->), its last word a prefix (:*)."""
-    return " & ".join(f"({' <-> '.join((*term[:-1], f'{term[-1]}:*'))})" for term in terms)
+    another (<->), its last word a prefix (:*); with a `weight` ("A"), only words of
+    that weight count (the name's, in the products' search vector)."""
+    def word(text: str, last: bool) -> str:
+        return f"{text}:{'*' if last else ''}{weight}" if last or weight else text
+    return " & ".join(
+        "(" + " <-> ".join(word(w, i == len(term) - 1) for i, w in enumerate(term)) + ")"
+        for term in terms)

@@ -63,10 +63,12 @@ def test_fts5_gets_each_term_as_a_quoted_prefix_phrase(terms, column, match):
     assert fts5_match(terms, column) == match
 
 
-@pytest.mark.parametrize("terms, query", [
-    ([("tea",)], "(tea:*)"),
-    ([("green",), ("tea",)], "(green:*) & (tea:*)"),
-    ([("TEA", "RED", "M")], "(TEA <-> RED <-> M:*)"),
+@pytest.mark.parametrize("terms, weight, query", [
+    ([("tea",)], "", "(tea:*)"),
+    ([("green",), ("tea",)], "", "(green:*) & (tea:*)"),
+    ([("TEA", "RED", "M")], "", "(TEA <-> RED <-> M:*)"),
+    ([("tea",)], "A", "(tea:*A)"),
+    ([("green",), ("TEA", "1")], "B", "(green:*B) & (TEA:B <-> 1:*B)"),
 ])
-def test_postgresql_gets_each_term_as_a_prefix_phrase(terms, query):
-    assert tsquery(terms) == query
+def test_postgresql_gets_each_term_as_a_prefix_phrase(terms, weight, query):
+    assert tsquery(terms, weight) == query
