@@ -5,6 +5,7 @@ on PostgreSQL the second insert waits for the first to commit and then does noth
 import threading
 import time
 
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
@@ -16,7 +17,16 @@ from tests.concurrency.test_races import JOIN_TIMEOUT, run_together
 from tests.support.services import fresh, product
 
 
-def test_a_category_made_while_another_transaction_makes_it_is_shared(app, shop):
+@pytest.mark.parametrize("first_names, second_names, categories, second_has", [
+    # The same category by another spelling: shared.
+    (["Tea", "Gifts"], ["tea", "Sale"], [("Gifts", "gifts"), ("Sale", "sale"), ("Tea", "tea")],
+     ["Sale", "Tea"]),
+    # Two categories whose names give the same slug: the second gets the next one.
+    (["T shirts"], ["T-shirts"], [("T shirts", "t-shirts"), ("T-shirts", "t-shirts-2")],
+     ["T-shirts"]),
+])
+def test_a_category_made_while_another_transaction_makes_it_is_shared(
+        app, shop, first_names, second_names, categories, second_has):
     shop.product("TEA-1")
     shop.product("TEA-2")
     first_made, outcomes = threading.Event(), {}
@@ -25,7 +35,7 @@ def test_a_category_made_while_another_transaction_makes_it_is_shared(app, shop)
         with app.app_context():
             try:
                 with transaction():
-                    set_product_categories(find_product("TEA-1"), ["Tea", "Gifts"])
+                    set_product_categories(find_product("TEA-1"), first_names)
                     first_made.set()
                     time.sleep(0.5)  # the second is waiting for us now
                 outcomes["first"] = "saved"
@@ -37,7 +47,7 @@ def test_a_category_made_while_another_transaction_makes_it_is_shared(app, shop)
             first_made.wait(JOIN_TIMEOUT)
             try:
                 with transaction():
-                    set_product_categories(find_product("TEA-2"), ["tea", "Sale"])
+                    set_product_categories(find_product("TEA-2"), second_names)
                 outcomes["second"] = "saved"
             except BaseException as error:  # noqa: BLE001 - reported below
                 outcomes["second"] = error
@@ -50,8 +60,8 @@ def test_a_category_made_while_another_transaction_makes_it_is_shared(app, shop)
 
     assert outcomes == {"first": "saved", "second": "saved"}
     with app.app_context():
-        assert sorted(db.session.scalars(select(Category.name))) == ["Gifts", "Sale", "Tea"]
-        assert [c.name for c in product("TEA-2").categories] == ["Sale", "Tea"]
+        assert sorted(db.session.execute(select(Category.name, Category.slug))) == categories
+        assert [c.name for c in product("TEA-2").categories] == second_has
         db.session.remove()
 
 
