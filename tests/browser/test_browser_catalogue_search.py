@@ -65,3 +65,29 @@ def test_a_search_that_finds_nothing_says_so(page: Page, catalogue):
     page.get_by_label("Search", exact=True).fill("kettle NEAR(")
     page.get_by_label("Search", exact=True).press("Enter")
     expect(page.get_by_text("No products match “kettle NEAR(”.")).to_be_visible()
+
+
+def test_staff_put_a_product_in_categories_and_shoppers_find_it_there(page: Page, new_page,
+                                                                      shop, sign_in_as):
+    from app.models import Role
+    shop.product("MUG-1", on_hand=3, name="Enamel mug")
+    shop.product("POT-1", on_hand=2, name="Cast iron teapot")
+    shop.categories("POT-1", "Teaware")
+    sign_in_as(Role.STAFF)
+    page.goto("/admin/products/MUG-1")
+    categories = page.get_by_label("Categories", exact=True)
+    expect(categories).to_have_value("")
+    expect(page.get_by_text("In use: Teaware.")).to_be_visible()
+    categories.fill("teaware, Camping")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("MUG-1 saved")).to_be_visible()
+    expect(page.get_by_label("Categories", exact=True)).to_have_value("Camping, Teaware")
+
+    shopper = new_page()
+    shopper.goto("/")
+    shopper.get_by_role("navigation", name="Categories").get_by_role(
+        "link", name="Camping", exact=True).click()
+    expect(cards(shopper)).to_have_text(["Enamel mug"])
+    shopper.get_by_role("navigation", name="Categories").get_by_role(
+        "link", name="Teaware", exact=True).click()
+    expect(cards(shopper)).to_have_text(["Cast iron teapot", "Enamel mug"])
