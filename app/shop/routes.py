@@ -65,7 +65,7 @@ def catalogue():
         return {"window": window, "categories": categories, "category": category,
                 "query": typed, "offers": [catalog.offer_for(p, settings) for p in window.items]}
     try:
-        if typed:  # as many searches as words typed: rendered each time, not kept
+        if typed:  # each text typed would keep a page of its own: rendered each time
             return render_template("shop/catalogue.html", **load())
         # A category's pages are kept like the catalogue's: the triggers of migration
         # e5c8a1f3b7d2 drop them when a product goes in or out of a category.

@@ -243,3 +243,19 @@ def test_category_and_search_pages_run_the_same_statements_for_1_and_24_products
     statements = assert_constant(f"{url} (2 vs 26 products, 1 vs 49 categories)",
                                  count_queries, client, url, grow(shop, 24, 2))
     assert len(statements) <= 4, "\n".join(statements)
+
+
+def test_a_kept_category_page_shows_a_new_price_of_its_product(client, shop, teas, app,
+                                                                count_queries):
+    from sqlalchemy import update
+
+    from app.models import Product
+    wait_until_watching(app)
+    view(client, "/?category=teaware")
+    kept_view(client, "/?category=teaware", count_queries, "$10.00")
+
+    def reprice():
+        db.session.execute(update(Product).where(Product.sku == "POT-1").values(price=42))
+        db.session.commit()
+    shop.read(reprice)
+    assert "$42.00" in eventually(client, "/?category=teaware", "$42.00")
