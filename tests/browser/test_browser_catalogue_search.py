@@ -91,3 +91,18 @@ def test_staff_put_a_product_in_categories_and_shoppers_find_it_there(page: Page
     shopper.get_by_role("navigation", name="Categories").get_by_role(
         "link", name="Teaware", exact=True).click()
     expect(cards(shopper)).to_have_text(["Cast iron teapot", "Enamel mug"])
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_long_category_name_and_search_wrap_on_a_phone(new_page, shop, width):
+    long_name = "Teaware" + "x" * 93  # the longest a category's name may be, no space
+    shop.product("POT-1", on_hand=2, name="Cast iron teapot")
+    shop.categories("POT-1", long_name, "<b>Bold</b>")
+    page = new_page(viewport={"width": width, "height": 800})
+    typed = "teapot" + "y" * 150
+    slug = long_name.lower()
+    for url in ("/", f"/?category={slug}", f"/?q={typed}", f"/?q={typed}&category={slug}"):
+        response = page.goto(url)
+        assert response.status == 200, url
+        expect(page.get_by_role("navigation", name="Categories")).to_contain_text("Bold")
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, url
