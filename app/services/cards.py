@@ -16,8 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from app import stripe_gateway
 from app.domain.errors import DomainError
 from app.domain.money import format_money
-from app.domain.payments import (NOTHING, BackorderCharge, check_refund, due_by_card,
-                                 from_cents, plan_card_refund, spread_payment, to_cents)
+from app.domain.payments import (NOTHING, BackorderCharge, card_money, check_refund,
+                                 due_by_card, from_cents, plan_card_refund,
+                                 refund_for_cancelled_units, spread_payment, to_cents)
 from app.domain.orders import OrderStatus
 from app.extensions import db
 from app.models import Order, Payment, StripeEvent, User
@@ -210,59 +211,109 @@ def pay_now(order_id: int, setup_intent_id: str) -> Charged:
     return charged
 
 
+def family_ids(order: Order) -> list[int]:
+    """The ids of the order's family: its first order and every backorder below it."""
+    root = order
+    while root.parent_id is not None:  # a few steps at most: backorders of backorders
+        root = db.session.get(Order, root.parent_id)
+    ids, level = [root.id], [root.id]
+    while level:
+        level = list(db.session.scalars(select(Order.id).where(Order.parent_id.in_(level))))
+        ids += level
+    return ids
+
+
 def card_charges(order: Order) -> list[tuple[str, Decimal]]:
-    """This order's card charges, oldest first: (PaymentIntent id, what is left of it after
-    its refunds). A refund's row carries its PaymentIntent's id first."""
-    left: dict[str, Decimal] = {}
-    for payment in order.payments:
-        if payment.method == CARD and payment.reference:
-            intent_id = payment.reference.split()[0]
-            left[intent_id] = left.get(intent_id, NOTHING) + payment.amount
-    return list(left.items())
+    """The card charges a refund of this order may take from: (PaymentIntent id, what is
+    left of it after its refunds), its own charges last (`card_money`)."""
+    rows = db.session.execute(
+        select(Payment.order_id, Payment.reference, Payment.amount)
+        .where(Payment.order_id.in_(family_ids(order)), Payment.method == CARD,
+               Payment.reference != "")
+        .order_by(Payment.id)).all()
+    return card_money([tuple(row) for row in rows], order.id)
 
 
 def refundable(order: Order) -> Decimal:
     """What may go back to the cards: no more than the order holds, nor the cards paid."""
-    return max(min(order.amount_paid, sum((left for _, left in card_charges(order)), NOTHING)),
-               NOTHING)
+    return refund_for_cancelled_units(order.amount_paid, NOTHING,
+                                      sum((left for _, left in card_charges(order)), NOTHING))
 
 
-def refund_when_committed(order: Order, amount: Decimal, key: str) -> None:
-    """Inside the caller's transaction: refund `amount` to the cards once it commits."""
-    if amount > 0:
-        after_commit("refund_card", order.id, str(amount), key)
+def refund_units(order: Order, key: str, user: User | None) -> Decimal:
+    """Inside the caller's transaction, once lines or units left the order (or it was
+    cancelled): what the cards paid for them leaves the order now and goes back to the
+    cards once the transaction commits. Returns the amount."""
+    # The caller lowered the total first: flush only once what was paid is lowered too.
+    with db.session.no_autoflush:
+        charges = card_charges(order)
+    keeps = NOTHING if order.is_cancelled else order.total
+    amount = refund_for_cancelled_units(order.amount_paid, keeps,
+                                        sum((left for _, left in charges), NOTHING))
+    _refund_later(order, amount, charges, key, user)
+    return amount
 
 
-def request_refund(order_id: int, version: int, amount: Decimal, once: str,
-                   user: User | None) -> None:
-    """Staff's `Refund`: an amount back to the cards that paid this order (a job)."""
+def request_refund(order_id: int, version: int, amount: Decimal, user: User | None) -> None:
+    """Staff's `Refund`: an amount back to the cards that paid this order."""
     from app.services.orders import claim
 
     with transaction():
         order = claim(order_id, version)
-        check_refund(amount, refundable(order))
-        log_event(order, "refund", f"Refund of {format_money(amount)} to the card requested",
-                  user)
-        refund_when_committed(order, amount, f"refund-{order_id}-{once}")
+        charges = card_charges(order)
+        check_refund(amount, refund_for_cancelled_units(
+            order.amount_paid, NOTHING, sum((left for _, left in charges), NOTHING)))
+        _refund_later(order, amount, charges, f"refund-{order_id}-{order.version}", user)
 
 
-def refund(order_id: int, amount: Decimal, key: str) -> None:
-    """The job: refund up to `amount` through Stripe and record each refund once, as a
-    negative card payment. Keys per PaymentIntent make a retried job refund once."""
-    order = db.session.get(Order, order_id)
-    plan = plan_card_refund(min(amount, refundable(order)), card_charges(order))
+def _refund_later(order: Order, amount: Decimal, charges: list[tuple[str, Decimal]],
+                  key: str, user: User | None) -> None:
+    """Take `amount` off what the order was paid now, as pending card refunds (negative
+    card payments, the latest charges first), and refund them through Stripe once the
+    transaction commits (the job `refund_card`, keyed by `key`)."""
+    if amount <= 0:
+        return
+    for intent_id, part in plan_card_refund(amount, charges):
+        db.session.add(Payment(order=order, amount=-part, method=CARD,
+                               reference=f"{intent_id} {PENDING} {key}",
+                               user_id=user.id if user else None))
+    order.amount_paid -= amount
+    log_event(order, "refund", f"Refund of {format_money(amount)} to the card requested", user)
+    after_commit("refund_card", order.id, key)
+
+
+PENDING = "pending"
+
+
+def refund(order_id: int, key: str) -> None:
+    """The job: send the order's refunds pending under `key` to Stripe, and write each
+    refund's id on its payment.
+
+    Each Stripe refund carries `key` in its metadata: a job retried after it reached
+    Stripe finds the refund it made (asking Stripe, not our tables) instead of refunding
+    again, so a retry never refunds twice, even where idempotency keys are not kept."""
+    pending = [(payment_id, reference, -amount) for payment_id, reference, amount in
+               db.session.execute(select(Payment.id, Payment.reference, Payment.amount)
+                                  .where(Payment.order_id == order_id, Payment.method == CARD,
+                                         Payment.amount < 0)
+                                  .order_by(Payment.id)).all()
+               if reference.endswith(f" {PENDING} {key}")]
     db.session.rollback()
     stripe_client = stripe_gateway.client()
-    for intent_id, part in plan:
-        made = stripe_client.v1.refunds.create(
-            params={"payment_intent": intent_id, "amount": to_cents(part)},
-            options={"idempotency_key": f"{key}-{intent_id}"})
+    for payment_id, reference, amount in pending:
+        intent_id = reference.split()[0]
+        made = next((made for made in stripe_client.v1.refunds.list(
+            params={"payment_intent": intent_id, "limit": 100}).data
+            if (made.to_dict().get("metadata") or {}).get("refund_key") == key), None)
+        if made is None:
+            made = stripe_client.v1.refunds.create(
+                params={"payment_intent": intent_id, "amount": to_cents(amount),
+                        "metadata": {"refund_key": key, "order_id": str(order_id)}},
+                options={"idempotency_key": f"{key}-{intent_id}"})
         with transaction():
-            order = db.session.scalar(select(Order).where(Order.id == order_id)
-                                      .with_for_update())
-            reference = f"{intent_id} refund {made.id}"
-            if db.session.scalar(select(Payment.id).where(Payment.reference == reference)):
-                continue
-            db.session.add(Payment(order=order, amount=-part, method=CARD, reference=reference))
-            order.amount_paid -= part
-            log_event(order, "refund", f"Refunded {format_money(part)} to the card ({made.id})")
+            payment = db.session.get(Payment, payment_id, with_for_update=True)
+            if payment is None or payment.reference != reference:
+                continue  # settled meanwhile by another run of this job
+            payment.reference = f"{intent_id} refund {made.id}"
+            log_event(payment.order, "refund",
+                      f"Refunded {format_money(amount)} to the card ({made.id})")
