@@ -50,6 +50,19 @@ class Charged:
     amount: Decimal
     intent_id: str | None
     declined: str | None = None  # Stripe's reason, when the card was not charged
+    # The shopper's bank asks them to confirm the payment (3-D Secure): Stripe.js does it
+    # in the browser with this secret, then `confirm_payment` records it.
+    client_secret: str | None = None
+
+    @property
+    def needs_authentication(self) -> bool:
+        return self.client_secret is not None
+
+
+# Off session (a backorder released), nobody is there to confirm: the shopper does it
+# with `Pay now`.
+AUTHENTICATE = "Your bank asks you to confirm this payment: press Pay now"
+NOT_CONFIRMED = "Your bank did not confirm the payment"
 
 
 def start_card_setup(email: str, once: str) -> CardSetup:
@@ -95,6 +108,10 @@ def charge_at_checkout(order_id: int, card: SavedCard) -> Charged:
     charged = charge(order_id, due, card, key=f"order-{order_id}-checkout", off_session=False)
     if charged.declined:
         hold_for_payment(order_id, charged.declined)
+    elif charged.needs_authentication:
+        # Held until the shopper confirms, in the page that opens now; no email: they are
+        # there, and the status page offers `Pay now` if they leave.
+        hold_for_payment(order_id, AUTHENTICATE, email=False)
     return charged
 
 
@@ -113,16 +130,36 @@ def charge(order_id: int, due: Decimal, card: SavedCard, key: str,
         intent = stripe_gateway.client().v1.payment_intents.create(
             params=params, options={"idempotency_key": key})
     except stripe.CardError as error:
-        return Charged(amount=Decimal("0.00"), intent_id=None,
+        if error.code == "authentication_required":  # Stripe's answer off session
+            return Charged(amount=NOTHING, intent_id=None, declined=AUTHENTICATE)
+        return Charged(amount=NOTHING, intent_id=None,
                        declined=error.user_message or "Your card was declined")
+    if intent.status == "requires_action":
+        if off_session:
+            return Charged(amount=NOTHING, intent_id=intent.id, declined=AUTHENTICATE)
+        return Charged(amount=NOTHING, intent_id=intent.id, client_secret=intent.client_secret)
     if intent.status != "succeeded":
-        return Charged(amount=Decimal("0.00"), intent_id=intent.id,
-                       declined="Your bank asked to confirm the payment")
+        return Charged(amount=NOTHING, intent_id=intent.id, declined="Your card was declined")
     record_card_payment(order_id, intent.id, from_cents(intent.amount))
     return Charged(amount=from_cents(intent.amount), intent_id=intent.id)
 
 
-def hold_for_payment(order_id: int, reason: str) -> None:
+def confirm_payment(order_id: int, intent_id: str) -> Charged:
+    """After Stripe.js asked the shopper's bank to confirm a payment: record it if it
+    succeeded (a held order goes back to New); CardNotSaved with the reason if not."""
+    try:
+        intent = stripe_gateway.client().v1.payment_intents.retrieve(intent_id)
+    except stripe.StripeError:
+        raise CardNotSaved(f"Your card was not charged: {NOT_CONFIRMED}") from None
+    if (intent.to_dict().get("metadata") or {}).get("order_id") != str(order_id):
+        raise CardNotSaved(f"Your card was not charged: {NOT_CONFIRMED}")
+    if intent.status != "succeeded":
+        raise CardNotSaved(f"Your card was not charged: {NOT_CONFIRMED}")
+    record_card_payment(order_id, intent.id, from_cents(intent.amount))
+    return Charged(amount=from_cents(intent.amount), intent_id=intent.id)
+
+
+def hold_for_payment(order_id: int, reason: str, email: bool = True) -> None:
     """Put the order On Hold with the reason on its timeline and email the shopper a
     link to pay."""
     with transaction():
@@ -133,7 +170,8 @@ def hold_for_payment(order_id: int, reason: str) -> None:
         order.payment_problem = reason[:500]
         log_event(order, "payment_failed",
                   f"Card charge failed: {reason}. On Hold until the shopper pays")
-        notifications.queue(order, "payment_failed")
+        if email:
+            notifications.queue(order, "payment_failed")
 
 
 def record_card_payment(order_id: int, intent_id: str, amount: Decimal) -> bool:
@@ -164,7 +202,20 @@ def _record(order_id: int, intent_id: str, amount: Decimal) -> bool:
             member.amount_paid += share
             log_event(member, "payment",
                       f"Payment of {format_money(share)} by {CARD} received ({intent_id})")
+        _release_when_paid(member)
     return True
+
+
+def _release_when_paid(order: Order) -> None:
+    """An order held because its card was not charged goes back to New once it is paid
+    (by `Pay now`, after the bank confirmed, or by a webhook when the page was closed)."""
+    if order.payment_problem is None or order.payment_required > NOTHING:
+        return
+    order.payment_problem = None
+    if order.status is OrderStatus.ON_HOLD:
+        order.status = OrderStatus.NEW
+        order.version += 1
+        log_event(order, "status", "Paid by the shopper: back to New")
 
 
 def apply_event(event: dict) -> bool:
@@ -188,7 +239,8 @@ def apply_event(event: dict) -> bool:
 
 def pay_now(order_id: int, setup_intent_id: str) -> Charged:
     """`Pay now` on the status page: the card just saved pays what the order asks, and a
-    held order goes back to New. CardNotSaved, next to the card, when it is declined."""
+    held order goes back to New. CardNotSaved, next to the card, when it is declined; when
+    the bank asks the shopper to confirm, the answer carries the secret Stripe.js needs."""
     card = saved_card(setup_intent_id)
     with transaction():
         order = db.session.get(Order, order_id, with_for_update=True)
@@ -200,14 +252,6 @@ def pay_now(order_id: int, setup_intent_id: str) -> Charged:
                      off_session=False)
     if charged.declined:
         raise CardNotSaved(f"Your card was not charged: {charged.declined}")
-    with transaction():
-        order = db.session.get(Order, order_id, with_for_update=True)
-        if order.payment_required <= NOTHING:
-            order.payment_problem = None
-            if order.status is OrderStatus.ON_HOLD:
-                order.status = OrderStatus.NEW
-                order.version += 1
-                log_event(order, "status", "Paid by the shopper with Pay now: back to New")
     return charged
 
 
