@@ -7,6 +7,7 @@ is recorded once per PaymentIntent, however often the browser or Stripe reports 
 """
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import Enum
 
 import stripe
 from flask import current_app
@@ -155,7 +156,9 @@ def confirm_payment(order_id: int, intent_id: str) -> Charged:
         raise CardNotSaved(f"Your card was not charged: {NOT_CONFIRMED}")
     if intent.status != "succeeded":
         raise CardNotSaved(f"Your card was not charged: {NOT_CONFIRMED}")
-    record_card_payment(order_id, intent.id, from_cents(intent.amount))
+    if record_card_payment(order_id, intent.id, from_cents(intent.amount)) is Recorded.GIVEN_BACK:
+        raise CardNotSaved("This order no longer asks for that payment: it goes back to "
+                           "your card")
     return Charged(amount=from_cents(intent.amount), intent_id=intent.id)
 
 
@@ -174,27 +177,42 @@ def hold_for_payment(order_id: int, reason: str, email: bool = True) -> None:
             notifications.queue(order, "payment_failed")
 
 
-def record_card_payment(order_id: int, intent_id: str, amount: Decimal) -> bool:
-    """Record a succeeded PaymentIntent on its order, once: False if it already was."""
+class Recorded(Enum):
+    """What became of a succeeded PaymentIntent reported to us."""
+
+    RECORDED = "recorded"
+    ALREADY = "already recorded"  # reported before (the browser, then the webhook)
+    GIVEN_BACK = "given back"     # the order no longer asks for it: refunded to the card
+    NO_ORDER = "no such order"
+
+
+def record_card_payment(order_id: int, intent_id: str, amount: Decimal) -> Recorded:
+    """Record a succeeded PaymentIntent on its order, once."""
     with transaction():
         return _record(order_id, intent_id, amount)
 
 
-def _record(order_id: int, intent_id: str, amount: Decimal) -> bool:
+def _record(order_id: int, intent_id: str, amount: Decimal) -> Recorded:
     # The order's row lock makes the browser's report and Stripe's webhook take turns.
     order = db.session.scalar(select(Order).where(Order.id == order_id).with_for_update())
     if order is None:
-        return False
+        return Recorded.NO_ORDER
     if db.session.scalar(select(Payment.id).where(Payment.method == CARD,
                                                   Payment.reference == intent_id).limit(1)):
-        return False
+        return Recorded.ALREADY
     family = [order, *order.backorders]
     try:
         shares = spread_payment(amount, [member.payment_required for member in family])
-    except ValueError:  # e.g. staff recorded a bank deposit meanwhile: staff must refund
+    except ValueError:
+        # Cancelled, or paid otherwise, while the bank asked the shopper to confirm: the
+        # payment is written down and, in the same transaction, sent back to the card.
+        db.session.add(Payment(order=order, amount=amount, method=CARD, reference=intent_id))
+        db.session.add(Payment(order=order, amount=-amount, method=CARD,
+                               reference=f"{intent_id} {PENDING} back-{intent_id}"))
         log_event(order, "payment", f"Card payment of {format_money(amount)} ({intent_id}) is "
-                  "more than the order still asks for: not recorded; refund it in Stripe")
-        return False
+                  "more than the order still asks for: it goes back to the card")
+        after_commit("refund_card", order.id, f"back-{intent_id}")
+        return Recorded.GIVEN_BACK
     for member, share in zip(family, shares, strict=True):
         if share:
             db.session.add(Payment(order=member, amount=share, method=CARD,
@@ -203,7 +221,7 @@ def _record(order_id: int, intent_id: str, amount: Decimal) -> bool:
             log_event(member, "payment",
                       f"Payment of {format_money(share)} by {CARD} received ({intent_id})")
         _release_when_paid(member)
-    return True
+    return Recorded.RECORDED
 
 
 def _release_when_paid(order: Order) -> None:
