@@ -48,13 +48,18 @@ def localstripe():
 @pytest.fixture
 def cards(app, localstripe, monkeypatch):
     """Card payments on, against localstripe."""
+    return use_localstripe(app, localstripe, monkeypatch)
+
+
+def use_localstripe(app, base: str, monkeypatch) -> str:
+    """Point the app's Stripe settings at the localstripe at `base`; returns `base`."""
     for key, value in {"STRIPE_SECRET_KEY": "sk_test_localstripe",
                        "STRIPE_PUBLISHABLE_KEY": "pk_test_localstripe",
                        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-                       "STRIPE_API_BASE": localstripe,
-                       "STRIPE_JS_URL": f"{localstripe}/js.stripe.com/v3/"}.items():
+                       "STRIPE_API_BASE": base,
+                       "STRIPE_JS_URL": f"{base}/js.stripe.com/v3/"}.items():
         monkeypatch.setitem(app.config, key, value)
-    return localstripe
+    return base
 
 
 def save_card_as_stripe_js_would(base: str, client_secret: str, number: str) -> requests.Response:
