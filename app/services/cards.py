@@ -156,15 +156,16 @@ def confirm_payment(order_id: int, intent_id: str) -> Charged:
         raise CardNotSaved(f"Your card was not charged: {NOT_CONFIRMED}")
     if intent.status != "succeeded":
         raise CardNotSaved(f"Your card was not charged: {NOT_CONFIRMED}")
-    if record_card_payment(order_id, intent.id, from_cents(intent.amount)) is Recorded.GIVEN_BACK:
+    recorded = record_card_payment(order_id, intent.id, from_cents(intent.amount))
+    if recorded is Recorded.GIVEN_BACK:
         raise CardNotSaved("This order no longer asks for that payment: it goes back to "
                            "your card")
     return Charged(amount=from_cents(intent.amount), intent_id=intent.id)
 
 
 def hold_for_payment(order_id: int, reason: str, email: bool = True) -> None:
-    """Put the order On Hold with the reason on its timeline and email the shopper a
-    link to pay."""
+    """Put the order On Hold with the reason on its timeline and (unless the shopper is on
+    the page, `email=False`) email them a link to pay."""
     with transaction():
         order = db.session.get(Order, order_id, with_for_update=True)
         if order.status is OrderStatus.NEW:
