@@ -3,7 +3,8 @@
 A Hypothesis state machine drives the card use cases against a real localstripe: card
 checkouts of split carts (with cards that pay, that are declined when charged, and that
 the bank asks the shopper to confirm), charges at release (by a receipt or `Mark as
-New`), `Pay now`, the bank's answer reported by the browser or only by Stripe's webhook,
+New`), `Pay now`, the bank's answer reported by the browser, by Stripe's webhook (the
+shopper closed the page: Stripe always sends it) or both,
 staff refunds, cancelled lines and lower Qty, `Cancel waiting items`, whole orders
 cancelled, staff splits, and webhooks delivered again. A rule may be refused (a
 DomainError): that is an allowed outcome.
@@ -150,23 +151,32 @@ class CardMoneyMachine(RuleBasedStateMachine):
                                         if charged.needs_authentication else "paid")] += 1
 
     @precondition(lambda self: self.to_confirm)
-    @rule(pick=picks, confirm=st.booleans(), report=st.integers(0, 3))
-    def bank_answers(self, pick, confirm, report):
-        """The shopper answers their bank's box; the browser reports it (or the tab was
-        closed, and only Stripe's webhook will tell)."""
+    @rule(pick=picks, confirm=st.booleans(),
+          told_by=st.sampled_from(["browser", "webhook", "browser then webhook",
+                                   "webhook then browser"]))
+    def bank_answers(self, pick, confirm, told_by):
+        """The shopper answers their bank's box; the browser reports it, or the tab was
+        closed and Stripe's webhook tells us, or both, in either order."""
         order_id, secret = self.to_confirm.pop(pick % len(self.to_confirm))
+        intent_id = secret.split("_secret_")[0]
         answer_the_bank_as_stripe_js_would(self.base, secret, confirm)
-        if report:
-            self.attempt("confirm payment", lambda: cards.confirm_payment(
-                order_id, secret.split("_secret_")[0]))
+        for teller in told_by.split(" then "):
+            if teller == "browser":
+                self.attempt("confirm payment", lambda: cards.confirm_payment(order_id,
+                                                                              intent_id))
+            else:
+                self.deliver(intent_id, again=False)
 
     @precondition(lambda self: self.intents)
     @rule(pick=picks, again=st.booleans())
     def webhook(self, pick, again):
-        """Stripe tells us about a PaymentIntent that succeeded: a new event, or one
-        delivered again."""
-        intent = stripe_client(self.base).v1.payment_intents.retrieve(
-            self.intents[pick % len(self.intents)]).to_dict()
+        """Stripe tells us (again) about a PaymentIntent: a new event, or one delivered
+        again."""
+        self.deliver(self.intents[pick % len(self.intents)], again, pick)
+
+    def deliver(self, intent_id: str, again: bool, pick: int = 0) -> None:
+        """Stripe's `payment_intent.succeeded` for this PaymentIntent, when it succeeded."""
+        intent = stripe_client(self.base).v1.payment_intents.retrieve(intent_id).to_dict()
         if intent["status"] != "succeeded":
             return
         event_id = self.events[pick % len(self.events)] if again and self.events \
