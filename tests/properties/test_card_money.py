@@ -41,8 +41,8 @@ from tests.payments.conftest import (answer_the_bank_as_stripe_js_would,
                                      save_card_as_stripe_js_would, use_localstripe)
 from tests.support.card_money import stripe_client
 
-EXAMPLES = 25
-STEPS = 10
+EXAMPLES = 35
+STEPS = 15
 
 PRODUCTS = {"TEA": Decimal("4.50"), "POT": Decimal("20.00")}
 SKUS = sorted(PRODUCTS)
