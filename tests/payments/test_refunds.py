@@ -280,3 +280,15 @@ def ask_about_a_delay(shop, reference: str) -> str:
         db.session.commit()
     shop.read(ask)
     return shop.status_token(reference)
+
+
+def test_refund_pressed_twice_refunds_once(client, admin_client, shop, cards):
+    checkout_by_card(client, shop, cards)
+    reference, version, _, _, _ = parent_figures(shop)
+    form = {"amount": "10.00", "version": str(version)}
+    first = admin_client.submit(f"/admin/orders/{reference}/refund", form)
+    second = admin_client.submit(f"/admin/orders/{reference}/refund", form)
+    assert (first.status_code, second.status_code) == (302, 409)
+    assert "This order changed since you opened it" in second.get_data(as_text=True)
+    assert parent_figures(shop)[2] == D("20.00")
+    assert refunded_in_stripe(cards, shop) == 1000
