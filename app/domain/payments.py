@@ -113,7 +113,7 @@ def card_money(payments: Sequence[tuple[int, str, Decimal]],
     for paid_order, reference, amount in payments:
         intent_id = reference.split()[0]
         left[intent_id] = left.get(intent_id, NOTHING) + amount
-        if paid_order == order_id and amount > 0:
+        if paid_order == order_id and reference == intent_id:  # a share, not a refund
             own.add(intent_id)
     # sorted() is stable: within each group, the charges keep their order.
     return sorted(((intent_id, rest) for intent_id, rest in left.items() if rest > 0),

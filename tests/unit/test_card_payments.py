@@ -148,6 +148,10 @@ def test_cancelled_units_refund_what_was_paid_beyond_what_the_order_keeps(paid, 
     # A refund of another order that took the charge makes it nobody's own.
     ([(1, "pi_a", "30.00"), (2, "pi_a refund re_1", "-10.00"), (2, "pi_b", "5.00")], 2,
      [("pi_a", "20.00"), ("pi_b", "5.00")]),
+    # Cents left of a charge still count; a charge of cents paid this order itself.
+    ([(1, "pi_a", "30.00"), (1, "pi_a refund re_1", "-29.50"), (2, "pi_b", "0.50")], 2,
+     [("pi_a", "0.50"), ("pi_b", "0.50")]),
+    ([(2, "pi_b", "0.50"), (1, "pi_a", "30.00")], 2, [("pi_a", "30.00"), ("pi_b", "0.50")]),
     # Refunded in full: nothing left to take.
     ([(1, "pi_a", "30.00"), (1, "pi_a refund re_1", "-30.00")], 1, []),
     ([], 1, []),
