@@ -78,6 +78,7 @@ def order_status(token: str, pay_form: PayNowForm | None = None, status: int = 2
         if unpaid is not None and stripe_gateway.cards_enabled() else None
     page = render_template("shop/order_status.html", family=family, line_dates=dates,
                            promise=placed_promise(family.orders), pay_now=pay_now,
+                           refunded=orders_read.card_refunds([o.id for o in family.orders]),
                            **stripe_gateway.page_settings())
     response = current_app.make_response((page, status))
     return stripe_gateway.allow_stripe_js(response) if pay_now else response

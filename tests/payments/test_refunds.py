@@ -170,7 +170,7 @@ def test_cancel_waiting_items_refunds_the_card_for_the_waiting_units_it_paid_for
     assert kept_in_stripe(cards, shop) == 3000
     page = client.get(f"/orders/{token}").get_data(as_text=True)
     assert "The items still waiting are cancelled" in page
-    assert "Paid $30.00 · Due $0.00" in page
+    assert "Paid $30.00 · Due $0.00 · Refunded to your card $40.00" in page
 
 
 def test_cancel_waiting_items_on_a_backorder_paid_at_checkout_refunds_it_from_that_charge(
