@@ -26,15 +26,3 @@ def kept_by_order(base: str, customers: set[str]) -> dict[int, int]:
             kept[int(intent.metadata["order_id"])] += charge.amount - charge.amount_refunded
     return dict(kept)
 
-
-def charges_per_intent(base: str, customers: set[str]) -> dict[str, int]:
-    """How many succeeded charges each PaymentIntent of these customers made (1 each, or a
-    PaymentIntent charged twice)."""
-    client = stripe_client(base)
-    counts: dict[str, int] = defaultdict(int)
-    for customer in customers:
-        for charge in client.v1.charges.list(params={"customer": customer,
-                                                     "limit": 100}).auto_paging_iter():
-            if charge.status == "succeeded":
-                counts[charge.payment_intent] += 1
-    return dict(counts)
