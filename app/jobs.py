@@ -29,14 +29,12 @@ def charge_released_backorder(order_id: int) -> None:
 
 
 @huey.task(retries=8, retry_delay=10, retry_backoff=2)
-def refund_card(order_id: int, amount: str, key: str) -> None:
-    """Refund part of what a card paid for an order."""
-    from decimal import Decimal
-
+def refund_card(order_id: int, key: str) -> None:
+    """Send an order's card refunds pending under `key` to Stripe."""
     from app.services import cards
 
     with app_for_job().app_context():
-        cards.refund(order_id, Decimal(amount), key)
+        cards.refund(order_id, key)
 
 
 JOBS = {"charge_released_backorder": charge_released_backorder, "refund_card": refund_card}

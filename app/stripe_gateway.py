@@ -73,6 +73,24 @@ def card_attempt_refused():
     return None
 
 
+def ask_to_confirm(order_id: int, intent_id: str, client_secret: str) -> None:
+    """Keep, for the status page this browser opens next, what Stripe.js needs to ask the
+    shopper's bank to confirm a payment (the secret stays in the signed session cookie,
+    never in a URL)."""
+    session["confirm_payment"] = {"order": order_id, "intent": intent_id,
+                                  "secret": client_secret}
+
+
+def payment_to_confirm(order_id: int) -> dict | None:
+    """The payment this browser was asked to confirm for this order, if any."""
+    asked = session.get("confirm_payment")
+    return asked if isinstance(asked, dict) and asked.get("order") == order_id else None
+
+
+def payment_confirmed() -> None:
+    session.pop("confirm_payment", None)
+
+
 def verify_event(payload: bytes, signature: str) -> stripe.Event:
     """The event, if Stripe signed it with our webhook secret; else SignatureVerificationError."""
     return stripe.Webhook.construct_event(payload, signature,

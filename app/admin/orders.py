@@ -1,6 +1,5 @@
 """Staff order pages: the orders list, the order page with Order Line Details, its
 packing slip and invoice, and the orders export."""
-import secrets
 
 from flask import (Response, abort, current_app, flash, redirect, render_template, request,
                    stream_with_context, url_for)
@@ -196,7 +195,6 @@ def refund(reference: str):
     if form.validate_on_submit():
         try:
             cards.request_refund(order.id, int(form.version.data), form.amount.data,
-                                 form.once.data or secrets.token_urlsafe(16),
                                  current_user)
         except DomainError as error:
             if isinstance(error, StaleOrder):

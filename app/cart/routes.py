@@ -183,6 +183,10 @@ def checkout():
             charged = cards.charge_at_checkout(placed.order.id, card)
             if charged.declined:
                 flash(f"Your card was not charged: {charged.declined}", "error")
+            elif charged.needs_authentication:
+                stripe_gateway.ask_to_confirm(placed.order.id, charged.intent_id,
+                                              charged.client_secret)
+                flash("Your bank asks you to confirm the payment", "info")
             elif charged.amount:
                 flash(f"Paid {format_money(charged.amount)} by card", "success")
         return redirect(url_for("shop.order_status", token=placed.order.token))

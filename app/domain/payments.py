@@ -110,6 +110,40 @@ def plan_card_refund(amount: Decimal,
     return plan
 
 
+def card_money(payments: Sequence[tuple[int, str, Decimal]],
+               order_id: int) -> list[tuple[str, Decimal]]:
+    """The card charges an order's refund may take from: (PaymentIntent id, what is left of
+    it), from the card payments of its whole family, oldest first, as (order id, reference,
+    amount); a refund's reference starts with its PaymentIntent's id.
+
+    A split carries money to a backorder as credit, so the charge that paid a backorder may
+    sit on its parent: every charge of the family counts. Those that paid this order itself
+    come last, so a refund (latest first) takes them first. Charges with nothing left are
+    left out."""
+    left: dict[str, Decimal] = {}
+    own: set[str] = set()
+    for paid_order, reference, amount in payments:
+        intent_id = reference.split()[0]
+        left[intent_id] = left.get(intent_id, NOTHING) + amount
+        if paid_order == order_id and reference == intent_id:  # a share, not a refund
+            own.add(intent_id)
+    # sorted() is stable: within each group, the charges keep their order.
+    return sorted(((intent_id, rest) for intent_id, rest in left.items() if rest > 0),
+                  key=lambda charge: charge[0] in own)
+
+
+def refund_for_cancelled_units(paid: Decimal, total_after: Decimal,
+                               card_left: Decimal) -> Decimal:
+    """What cancelling units (lines, part of a line, the waiting items, the whole order)
+    gives back to the cards: what the order was paid beyond what the units it keeps cost
+    (they keep their payment first), and no more than the cards paid that is left.
+
+    A cancelled order keeps nothing: `total_after` is 0. Prices are whole cents times
+    whole units, so the refund is whole cents too."""
+    beyond = max(paid - max(total_after, NOTHING), NOTHING)
+    return min(beyond, max(card_left, NOTHING))
+
+
 def check_refund(amount: Decimal, refundable: Decimal) -> None:
     """A refund is positive, in cents, and never more than the cards paid that is left."""
     check_payment(amount, amount)  # its shape: a positive amount in cents

@@ -139,7 +139,7 @@ def _move(order: Order, status: OrderStatus, user: User | None) -> None:
     if status is OrderStatus.CANCELLED:
         _release_stock(order, user)
         # What the cards paid for this order goes back to them (a job, after commit).
-        cards.refund_when_committed(order, cards.refundable(order), f"cancel-{order.id}")
+        cards.refund_units(order, f"cancel-{order.id}-{order.version}", user)
     elif status is OrderStatus.DISPATCHED:
         _ship_stock(order, user)
     log_event(order, "status", status_message(old, status), user)
@@ -212,6 +212,9 @@ def _change_quantities(order: Order, quantities: Mapping[int, int], user: User |
             log_event(order, "edited", f"Line {line.sku} removed (Qty was {line.quantity})", user)
             order.lines.remove(line)
     order.total = sum((line.subtotal for line in order.lines), Decimal("0.00"))
+    # What the cards paid for the units taken off goes back to them (a job, after commit);
+    # what was paid otherwise must still be covered by what the order keeps.
+    cards.refund_units(order, f"units-{order.id}-{order.version}", user)
     check_total_covers_payment(order.total, order.amount_paid)
     db.session.flush()
     for product in products.values():

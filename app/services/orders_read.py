@@ -2,6 +2,7 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import ColumnElement, Select, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased, joinedload, selectinload, undefer
@@ -10,8 +11,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.domain.orders import OrderStatus
 from app.domain.payments import payment_due, to_refund
 from app.extensions import db
-from app.models import Order, OrderLine, Product
+from app.models import Order, OrderLine, Payment, Product
 from app.pagination import Page, paginate
+from app.services.cards import CARD
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,14 @@ def family_by_token(token: str) -> Family | None:
 
 def order_by_token(token: str) -> Order | None:
     return db.session.scalar(select(Order).where(Order.token == token))
+
+
+def card_refunds(order_ids: list[int]) -> dict[int, Decimal]:
+    """What went back (or is on its way back) to the cards, per order: one query."""
+    return dict(db.session.execute(
+        select(Payment.order_id, -func.sum(Payment.amount))
+        .where(Payment.order_id.in_(order_ids), Payment.method == CARD, Payment.amount < 0)
+        .group_by(Payment.order_id)).all()) if order_ids else {}
 
 
 def token_of(order_id: int | None) -> str | None:

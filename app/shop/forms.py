@@ -50,6 +50,12 @@ class PayNowForm(FlaskForm):
                                            Length(max=255)])
 
 
+class ConfirmPaymentForm(FlaskForm):
+    """Posted once Stripe.js asked the shopper's bank to confirm a payment."""
+
+    payment_intent = HiddenField(validators=[DataRequired(), Regexp(r"^pi_\w{1,250}$")])
+
+
 class CardSetupForm(FlaskForm):
     """Sent by the page's script before Stripe.js saves the card."""
 

@@ -17,8 +17,8 @@ from app.services.promises import line_dates, placed_promise
 from app.services.search import search_page
 from app.services.settings import get_settings
 from app.shop import bp
-from app.shop.forms import (AddToCartForm, CardSetupForm, DelayAnswerForm, FindOrderForm,
-                            PayNowForm)
+from app.shop.forms import (AddToCartForm, CardSetupForm, ConfirmPaymentForm, DelayAnswerForm,
+                            FindOrderForm, PayNowForm)
 
 LINK_SENT = ("If that order number and email match an order, we have sent the link to "
              "follow it to that email address.")
@@ -101,7 +101,9 @@ def order_status(token: str, pay_form: PayNowForm | None = None, status: int = 2
         if get_settings().show_arrival_date else {}
     unpaid = next((order for order in family.orders
                    if order.payment_problem and order.payment_required > 0), None)
-    pay_now = PayNow(order=unpaid, form=pay_form or PayNowForm()) \
+    pay_now = PayNow(order=unpaid, form=pay_form or PayNowForm(),
+                     confirm=stripe_gateway.payment_to_confirm(unpaid.id),
+                     confirm_form=ConfirmPaymentForm()) \
         if unpaid is not None and stripe_gateway.cards_enabled() else None
     # An order shipping everything together leaves when its last waiting line arrives.
     # (None: no date to show); only for those still waiting.
@@ -113,6 +115,7 @@ def order_status(token: str, pay_form: PayNowForm | None = None, status: int = 2
     page = render_template("shop/order_status.html", family=family, line_dates=dates,
                            together_dates=together_dates,
                            promise=placed_promise(family.orders), pay_now=pay_now,
+                           refunded=orders_read.card_refunds([o.id for o in family.orders]),
                            **stripe_gateway.page_settings())
     response = current_app.make_response((page, status))
     return stripe_gateway.allow_stripe_js(response) if pay_now else response
@@ -122,6 +125,8 @@ def order_status(token: str, pay_form: PayNowForm | None = None, status: int = 2
 class PayNow:
     order: Order
     form: PayNowForm
+    confirm: dict | None  # a payment the shopper's bank asks them to confirm, in this browser
+    confirm_form: ConfirmPaymentForm
 
 
 def order_to_pay(token: str) -> Order:
@@ -158,9 +163,31 @@ def pay_now(token: str):
         except DomainError as error:
             form.setup_intent.errors = [error.message]
         else:
-            flash(f"Paid {format_money(charged.amount)} by card: thank you", "success")
+            if charged.needs_authentication:
+                stripe_gateway.ask_to_confirm(order.id, charged.intent_id, charged.client_secret)
+                flash("Your bank asks you to confirm the payment", "info")
+            else:
+                flash(f"Paid {format_money(charged.amount)} by card: thank you", "success")
             return redirect(url_for("shop.order_status", token=token))
     return order_status(token, pay_form=form, status=400)
+
+
+@bp.post("/orders/<token>/confirm-payment")
+def confirm_payment(token: str):
+    """Stripe.js asked the shopper's bank to confirm the payment: record it if it did."""
+    order = order_to_pay(token)
+    form = ConfirmPaymentForm()
+    stripe_gateway.payment_confirmed()  # asked once: `Pay now` tries again
+    if not form.validate_on_submit():
+        flash("Your card was not charged: reload the page and press Pay now", "error")
+        return redirect(url_for("shop.order_status", token=token))
+    try:
+        charged = cards.confirm_payment(order.id, form.payment_intent.data)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"Paid {format_money(charged.amount)} by card: thank you", "success")
+    return redirect(url_for("shop.order_status", token=token))
 
 
 @bp.post("/orders/<token>/answer")

@@ -1,10 +1,35 @@
+// Card payments through Stripe.js; no card number reaches our server.
+//
 // A form that pays by card (checkout, or `Pay now` on the status page): Stripe.js saves
-// the card (a SetupIntent on a Customer made for the order) and the form then posts only
-// the SetupIntent's id. No card number reaches our server.
+// the card (a SetupIntent on a Customer made for the order; the shopper's bank may ask
+// them to confirm it) and the form then posts only the SetupIntent's id.
+//
+// A payment the shopper's bank asks them to confirm (3-D Secure): Stripe.js asks, as
+// soon as the page opens (or when `Confirm payment` is pressed), then the form posts the
+// PaymentIntent's id and the server asks Stripe whether it succeeded.
 (function () {
   "use strict";
-  var form = document.querySelector("form[data-stripe-key]");
-  if (!form || typeof Stripe === "undefined") { return; }
+  if (typeof Stripe === "undefined") { return; }
+
+  var confirmForm = document.querySelector("form[data-confirm-payment]");
+  if (confirmForm) {
+    var confirmer = Stripe(confirmForm.dataset.stripeKey);
+    var confirmButton = confirmForm.querySelector("button[type=submit]");
+    var asked = false;
+    var confirmPayment = function (event) {
+      if (event) { event.preventDefault(); }
+      if (asked) { return; }
+      asked = true;  // once: a second press would ask the bank again
+      confirmButton.disabled = true;
+      var post = function () { confirmForm.submit(); };  // the server asks Stripe how it went
+      confirmer.confirmCardPayment(confirmForm.dataset.confirmPayment).then(post, post);
+    };
+    confirmForm.addEventListener("submit", confirmPayment);
+    confirmPayment();
+  }
+
+  var form = document.querySelector("form[data-card-setup]");
+  if (!form) { return; }
   var stripe = Stripe(form.dataset.stripeKey);
   var card = stripe.elements().create("card");
   card.mount("#card-element");

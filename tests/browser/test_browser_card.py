@@ -78,3 +78,59 @@ def test_an_admin_chooses_to_charge_backordered_items_at_checkout_on_the_payment
     expect(page.get_by_label("Charge for backordered items")).to_have_value("At checkout")
     assert shop.read(lambda: get_settings().charge_backorders) == "At checkout"
     screenshot(page, "payments-tab")
+
+def test_a_card_the_bank_asks_to_confirm_is_confirmed_in_its_box_and_pays(
+        page: Page, shop, cards):  # noqa: F811
+    """localstripe's fake Stripe.js shows the bank's box twice: saving the card, then the
+    payment; the shopper completes both and the order is paid and New."""
+    shop.product("CUP-1", on_hand=5, price="30.00", name="Cup")
+    page.goto("/products/CUP-1")
+    page.get_by_role("button", name="Add to Cart", exact=True).click()
+    page.goto("/checkout")
+    page.get_by_label("Name").fill("Sam Shopper")
+    page.get_by_label("Email").fill("sam@example.com")
+    page.get_by_label("Address").fill("1 Main St")
+    card = page.locator("#card-element")
+    card.get_by_placeholder("number").fill("4000002760003184")
+    card.get_by_placeholder("exp_month").fill("12")
+    card.get_by_placeholder("exp_year").fill("34")
+    card.get_by_placeholder("cvc").fill("123")
+    page.get_by_role("button", name="Place order").click()
+    page.get_by_role("button", name="Complete authentication").click()  # saving the card
+    expect(page).to_have_url(re.compile(r"/orders/"))
+    expect(page.get_by_text("Your bank asks you to confirm the payment")).to_be_visible()
+    page.get_by_role("button", name="Complete authentication").click()  # the payment
+    expect(page.get_by_text("Paid $30.00 by card: thank you")).to_be_visible()
+    expect(page.get_by_role("button", name="Pay now")).to_have_count(0)
+    assert shop.read(lambda: [(o.status.value, o.amount_paid) for o in db.session.scalars(
+        db.select(Order))]) == [("New", Decimal("30.00"))]
+
+
+def test_a_shopper_who_fails_the_banks_check_can_pay_now_with_another_card(
+        page: Page, shop, cards):  # noqa: F811
+    shop.product("CUP-1", on_hand=5, price="30.00", name="Cup")
+    page.goto("/products/CUP-1")
+    page.get_by_role("button", name="Add to Cart", exact=True).click()
+    page.goto("/checkout")
+    page.get_by_label("Name").fill("Sam Shopper")
+    page.get_by_label("Email").fill("sam@example.com")
+    page.get_by_label("Address").fill("1 Main St")
+    card = page.locator("#card-element")
+    card.get_by_placeholder("number").fill("4000002760003184")
+    card.get_by_placeholder("exp_month").fill("12")
+    card.get_by_placeholder("exp_year").fill("34")
+    card.get_by_placeholder("cvc").fill("123")
+    page.get_by_role("button", name="Place order").click()
+    page.get_by_role("button", name="Complete authentication").click()
+    expect(page).to_have_url(re.compile(r"/orders/"))
+    page.get_by_role("button", name="Fail authentication").click()
+    expect(page.get_by_text("Your bank did not confirm the payment")).to_be_visible()
+    card = page.locator("#card-element")
+    card.get_by_placeholder("number").fill("4242424242424242")
+    card.get_by_placeholder("exp_month").fill("12")
+    card.get_by_placeholder("exp_year").fill("34")
+    card.get_by_placeholder("cvc").fill("123")
+    page.get_by_role("button", name="Pay now").click()
+    expect(page.get_by_text("Paid $30.00 by card: thank you")).to_be_visible()
+    assert shop.read(lambda: [(o.status.value, o.amount_paid) for o in db.session.scalars(
+        db.select(Order))]) == [("New", Decimal("30.00"))]

@@ -48,13 +48,18 @@ def localstripe():
 @pytest.fixture
 def cards(app, localstripe, monkeypatch):
     """Card payments on, against localstripe."""
+    return use_localstripe(app, localstripe, monkeypatch)
+
+
+def use_localstripe(app, base: str, monkeypatch) -> str:
+    """Point the app's Stripe settings at the localstripe at `base`; returns `base`."""
     for key, value in {"STRIPE_SECRET_KEY": "sk_test_localstripe",
                        "STRIPE_PUBLISHABLE_KEY": "pk_test_localstripe",
                        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-                       "STRIPE_API_BASE": localstripe,
-                       "STRIPE_JS_URL": f"{localstripe}/js.stripe.com/v3/"}.items():
+                       "STRIPE_API_BASE": base,
+                       "STRIPE_JS_URL": f"{base}/js.stripe.com/v3/"}.items():
         monkeypatch.setitem(app.config, key, value)
-    return localstripe
+    return base
 
 
 def save_card_as_stripe_js_would(base: str, client_secret: str, number: str) -> requests.Response:
@@ -65,3 +70,21 @@ def save_card_as_stripe_js_would(base: str, client_secret: str, number: str) -> 
         "payment_method_data": {"type": "card", "card": {
             "number": number, "exp_month": "12", "exp_year": "2034", "cvc": "123"},
             "billing_details": {"address": {"postal_code": "2000"}}}}))
+
+
+def answer_the_bank_as_stripe_js_would(base: str, client_secret: str,
+                                       confirm: bool = True) -> requests.Response:
+    """What Stripe.js does when the shopper's bank asks them to confirm (3-D Secure) and
+    they press localstripe's `Complete authentication` (or `Fail authentication`): for a
+    SetupIntent, confirm it again (or cancel it); for a PaymentIntent, authenticate it."""
+    intent = client_secret.split("_secret_")[0]
+    if intent.startswith("seti_"):
+        return requests.post(
+            f"{base}/v1/setup_intents/{intent}/{'confirm' if confirm else 'cancel'}",
+            timeout=10, data=json.dumps({"key": "pk_test_localstripe", "use_stripe_sdk": True,
+                                         "client_secret": client_secret}))
+    return requests.post(
+        f"{base}/v1/payment_intents/{intent}/_authenticate?success="
+        f"{'true' if confirm else 'false'}",
+        timeout=10, data=json.dumps({"key": "pk_test_localstripe",
+                                     "client_secret": client_secret}))

@@ -99,11 +99,17 @@ def test_the_webhook_needs_no_csrf_token_but_a_signed_body_that_is_json(client, 
     assert client.post("/webhooks/stripe", data=body, headers=signed(body)).status_code == 400
 
 
-def test_a_card_payment_beyond_what_the_order_asks_is_not_recorded_but_noted(client, shop,
-                                                                             cards):
+def test_a_card_payment_beyond_what_the_order_asks_goes_back_to_the_card(client, shop, cards):
     order_id, _ = a_placed_order(shop)
-    payload = event_payload(paid_in_stripe(cards, order_id, 2501))  # the order asks 25.00
+    intent = paid_in_stripe(cards, order_id, 2501)  # the order asks 25.00
+    payload = event_payload(intent)
     assert client.post("/webhooks/stripe", data=payload, headers=signed(payload)).status_code == 200
-    assert payments(shop) == []
+    assert payments(shop) == [(Decimal("25.01"), "Card"), (Decimal("-25.01"), "Card")]
+    assert shop.read(lambda: db.session.get(Order, order_id).amount_paid) == Decimal("0.00")
     notes = shop.read(lambda: [e.message for e in db.session.get(Order, order_id).events])
-    assert any("more than the order still asks for" in note for note in notes)
+    assert any("more than the order still asks for: it goes back to the card" in note
+               for note in notes)
+    charge = intent["latest_charge"]
+    charge = stripe.StripeClient("sk_test_localstripe", base_addresses={"api": cards}) \
+        .v1.charges.retrieve(charge["id"] if isinstance(charge, dict) else charge)
+    assert (charge.amount, charge.amount_refunded) == (2501, 2501)

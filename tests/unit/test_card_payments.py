@@ -4,8 +4,9 @@ from decimal import Decimal
 import pytest
 
 from app.domain.errors import PaymentRefused
-from app.domain.payments import (BackorderCharge, charge_at_release, check_refund,
-                                 due_at_checkout, due_by_card, from_cents, plan_card_refund, spread_payment,
+from app.domain.payments import (BackorderCharge, card_money, charge_at_release,
+                                 check_refund, due_at_checkout, due_by_card, from_cents,
+                                 plan_card_refund, refund_for_cancelled_units, spread_payment,
                                  to_cents)
 
 D = Decimal
@@ -131,3 +132,53 @@ def test_a_refund_that_is_not_a_positive_amount_within_what_was_paid_is_refused(
     with pytest.raises(PaymentRefused) as refused:
         check_refund(D(amount), D(refundable))
     assert refused.value.message == message
+
+
+@pytest.mark.parametrize(("paid", "total_after", "card_left", "refund"), [
+    ("50.00", "0.00", "50.00", "50.00"),     # the whole order cancelled: all it was paid
+    ("50.00", "30.00", "50.00", "20.00"),    # a line of $20 cancelled: its $20
+    ("50.00", "49.99", "50.00", "0.01"),     # the last cent
+    ("50.00", "50.00", "50.00", "0.00"),     # nothing cancelled: nothing back
+    ("30.00", "30.00", "30.00", "0.00"),     # the paid part kept, the unpaid part cancelled
+    ("30.00", "20.00", "30.00", "10.00"),    # a part-paid order: what it keeps is paid first
+    ("20.00", "35.00", "20.00", "0.00"),     # units that were never paid for
+    ("50.00", "0.00", "30.00", "30.00"),     # $20 paid by bank deposit: the cards take $30
+    ("50.00", "0.00", "0.00", "0.00"),       # all by bank deposit: staff refund it
+    ("50.00", "20.00", "10.00", "10.00"),    # the cards hold less than is owed back
+    ("0.00", "0.00", "0.00", "0.00"),        # an order never paid
+    ("20.00", "0.00", "-5.00", "0.00"),      # more refunded than charged never refunds more
+    ("20.00", "-1.00", "20.00", "20.00"),    # a total below zero keeps nothing
+    ("0.03", "0.01", "0.03", "0.02"),        # cents
+])
+def test_cancelled_units_refund_what_was_paid_beyond_what_the_order_keeps(paid, total_after,
+                                                                          card_left, refund):
+    assert refund_for_cancelled_units(D(paid), D(total_after), D(card_left)) == D(refund)
+
+
+@pytest.mark.parametrize(("payments", "order_id", "charges"), [
+    # One charge on the order itself.
+    ([(1, "pi_a", "30.00")], 1, [("pi_a", "30.00")]),
+    # Paid at checkout for the order and its backorder: one charge, a share on each.
+    ([(1, "pi_a", "30.00"), (2, "pi_a", "20.00")], 2, [("pi_a", "50.00")]),
+    # A staff split carried the money to the backorder as credit: the parent's charge.
+    ([(1, "pi_a", "50.00")], 2, [("pi_a", "50.00")]),
+    # The backorder's own charge (at release) comes last: a refund takes it first.
+    ([(2, "pi_b", "20.00"), (1, "pi_a", "30.00")], 2, [("pi_a", "30.00"), ("pi_b", "20.00")]),
+    ([(1, "pi_a", "30.00"), (2, "pi_b", "20.00")], 1, [("pi_b", "20.00"), ("pi_a", "30.00")]),
+    # A refund recorded on the backorder counts against the parent's charge.
+    ([(1, "pi_a", "50.00"), (2, "pi_a refund re_1", "-20.00")], 1, [("pi_a", "30.00")]),
+    # A refund of another order that took the charge makes it nobody's own.
+    ([(1, "pi_a", "30.00"), (2, "pi_a refund re_1", "-10.00"), (2, "pi_b", "5.00")], 2,
+     [("pi_a", "20.00"), ("pi_b", "5.00")]),
+    # Cents left of a charge still count; a charge of cents paid this order itself.
+    ([(1, "pi_a", "30.00"), (1, "pi_a refund re_1", "-29.50"), (2, "pi_b", "0.50")], 2,
+     [("pi_a", "0.50"), ("pi_b", "0.50")]),
+    ([(2, "pi_b", "0.50"), (1, "pi_a", "30.00")], 2, [("pi_a", "30.00"), ("pi_b", "0.50")]),
+    # Refunded in full: nothing left to take.
+    ([(1, "pi_a", "30.00"), (1, "pi_a refund re_1", "-30.00")], 1, []),
+    ([], 1, []),
+])
+def test_a_refund_may_take_any_card_charge_of_the_family_its_own_first(payments, order_id,
+                                                                       charges):
+    rows = [(paid_order, reference, D(amount)) for paid_order, reference, amount in payments]
+    assert card_money(rows, order_id) == [(c, D(left)) for c, left in charges]
