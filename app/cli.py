@@ -11,6 +11,8 @@ from sqlalchemy import select
 from app.domain.buttons import Policy
 from app.extensions import db
 from app.models import Product, Role, User
+from app.pictures.demo import drawing
+from app.pictures.images import prepare
 from app.services import notifications, transaction
 from app.services.catalog import ProductData, create_product
 
@@ -24,6 +26,15 @@ DEMO_PRODUCTS = [
     ("TIN-001", "Tea caddy, tin", "9.50", 12, Policy.STORE, None, None),
     ("MAT-001", "Bamboo tea mat", "7.00", 0, Policy.STORE, 14, None),
 ]
+# Drawn by app/pictures/demo.py; the other products show the placeholder.
+DEMO_PICTURES = {
+    "TEA-001": [("packet", (176, 58, 46))],
+    "TEA-002": [("packet", (88, 140, 70))],
+    "POT-001": [("teapot", (70, 78, 90))],
+    "CUP-001": [("cups", (214, 200, 170)), ("cups", (60, 110, 150))],
+    "KET-001": [("kettle", (190, 190, 196))],
+    "TIN-001": [("caddy", (200, 150, 60))],
+}
 
 
 def register(app: Flask) -> None:
@@ -42,10 +53,13 @@ def register(app: Flask) -> None:
             return
         for sku, name, price, on_hand, policy, arrives_in, limit in DEMO_PRODUCTS:
             arrival = date.today() + timedelta(days=arrives_in) if arrives_in else None
+            pictures = [prepare(drawing(subject, colour))
+                        for subject, colour in DEMO_PICTURES.get(sku, [])]
             create_product(ProductData(sku=sku, name=name, description=f"{name}.",
                                        price=Decimal(price), on_hand=on_hand,
                                        backorder_policy=policy, arrival_date=arrival,
-                                       backorder_limit=limit), user=None)
+                                       backorder_limit=limit), user=None,
+                           new_pictures=pictures)
         password = secrets.token_urlsafe(12)
         save_user("admin@example.com", Role.ADMIN, password)
         click.echo("Demo shop loaded: 8 products.")

@@ -26,7 +26,7 @@ MAX_PIXELS = 40_000_000  # 40 megapixels: any camera's photo, not a bomb
 
 NOT_A_PICTURE = "Choose a JPEG, PNG or WebP picture"
 DAMAGED = "This picture is damaged or incomplete: save it again and upload that"
-TOO_MANY_PIXELS = "This picture is too large: at most {:,} pixels in all (such as 8000 x 5000)"
+TOO_MANY_PIXELS = "This picture has too many pixels: at most {:,} in all"
 EMPTY = "This file is empty"
 
 
