@@ -178,8 +178,7 @@ class ProductForm(FlaskForm):
             name = upload.filename[:80]
             data = upload.stream.read(limit + 1)
             if len(data) > limit:
-                raise ValidationError(f"{name}: a picture may be at most "
-                                      f"{limit / 2**20:g} MB")
+                raise ValidationError(f"{name}: a picture may be at most {file_size(limit)}")
             try:
                 self.prepared.append(prepare(data, current_app.config["PICTURE_MAX_PIXELS"]))
             except PictureRefused as refused:
@@ -201,6 +200,11 @@ class ProductForm(FlaskForm):
 
 class PictureButtonForm(FlaskForm):
     """`Remove picture` or `Make main picture` (no fields but the CSRF token)."""
+
+
+def file_size(size: int) -> str:
+    """10 MB, 64 KB: how a size in bytes reads in a message."""
+    return f"{size / 2**20:g} MB" if size >= 2**20 else f"{size / 2**10:g} KB"
 
 
 def product_form(pictures=(), **kwargs) -> ProductForm:

