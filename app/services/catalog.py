@@ -79,6 +79,13 @@ def find_product(sku: str) -> Product | None:
     return db.session.scalar(select(Product).where(Product.sku == sku))
 
 
+def load_pictures(product: Product) -> None:
+    """Load a product's pictures in order (`Product.pictures`), for a page to show."""
+    set_committed_value(product, "pictures", list(db.session.scalars(
+        select(ProductPicture).where(ProductPicture.product_id == product.id)
+        .order_by(ProductPicture.position))))
+
+
 def product_with_pictures(sku: str) -> Product | None:
     """The product and its pictures in order, for the product form."""
     return db.session.scalar(select(Product).where(Product.sku == sku)

@@ -21,7 +21,8 @@ def url_args(shop):
     """Values that exist for every argument an /admin rule takes."""
     sku = shop.product("ACC-1", on_hand=3)
     reference, _ = shop.order({sku: 1})
-    return {"sku": sku, "reference": reference, "tab": "sales-orders", "supplier_id": 1}
+    return {"sku": sku, "reference": reference, "tab": "sales-orders", "supplier_id": 1,
+            "picture_id": 1}
 
 
 def build(app, rule, args) -> str:
