@@ -7,7 +7,7 @@ from decimal import Decimal
 from itertools import chain
 
 from sqlalchemy import Connection, inspect, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.domain.buttons import (BuyButton, Policy, StockView, buy_button,
@@ -93,11 +93,11 @@ def product_with_pictures(sku: str) -> Product | None:
 
 
 def product_offer(sku: str) -> "Offer | None":
-    """A product and what the storefront shows for it: one query, the settings row
-    read alongside the product's."""
+    """A product, its pictures and what the storefront shows for it: one query, the
+    settings row and the pictures read alongside the product's."""
     row = db.session.execute(
         select(Product, StoreSettings).join(StoreSettings, StoreSettings.id == SETTINGS_ID)
-        .where(Product.sku == sku).options(selectinload(Product.pictures))).first()
+        .where(Product.sku == sku).options(joinedload(Product.pictures))).unique().first()
     return None if row is None else offer_for(*row)
 
 
