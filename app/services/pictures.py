@@ -6,6 +6,7 @@ removes the last row using them commits, or after a transaction that added them 
 Every change bumps the product's `pictures_version`, part of what the storefront shows
 of it, so the kept pages showing the product are dropped (app/page_cache/).
 """
+import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from app.pictures import files
 from app.pictures.images import Prepared
 from app.services import transaction
 from app.services.records import lock_products
+
+log = logging.getLogger(__name__)
 
 MAX_PICTURES = 12  # per product
 MAX_ALT_TEXT = 300
@@ -46,9 +49,9 @@ def stored(new: Sequence[Prepared]) -> Iterator[set[str]]:
     try:
         yield removed
     except BaseException:
-        discard_unused({picture.key for picture in new})
+        _discard_quietly({picture.key for picture in new})
         raise
-    discard_unused(removed)
+    _discard_quietly(removed)
 
 
 def discard_unused(keys: Iterable[str]) -> None:
@@ -56,10 +59,21 @@ def discard_unused(keys: Iterable[str]) -> None:
     keys = set(keys)
     if not keys:
         return
-    used = set(db.session.scalars(
-        select(ProductPicture.key).where(ProductPicture.key.in_(keys)).distinct()))
+    # After a commit or a rollback there is nothing to flush.
+    with db.session.no_autoflush:
+        used = set(db.session.scalars(
+            select(ProductPicture.key).where(ProductPicture.key.in_(keys)).distinct()))
     db.session.rollback()  # a read; nothing to keep open
     files.delete(keys - used)
+
+
+def _discard_quietly(keys: set[str]) -> None:
+    """Files left behind are only disk space: the change (or its failure) stands, and the
+    person is not told otherwise because of them."""
+    try:
+        discard_unused(keys)
+    except Exception:  # noqa: BLE001 - a database or disk error: logged, nothing lost
+        log.warning("Could not delete the files of pictures %s", sorted(keys), exc_info=True)
 
 
 def add(product: Product, new: Sequence[Prepared], alt_text: str) -> None:
@@ -101,7 +115,8 @@ def remove(sku: str, picture_id: int, user: User | None) -> str:
         _renumber(product)
         product.pictures_version += 1
         removed.add(picture.key)
-    return product.sku
+        sku = product.sku  # read before the commit expires it
+    return sku
 
 
 def make_main(sku: str, picture_id: int, user: User | None) -> str:
@@ -113,7 +128,8 @@ def make_main(sku: str, picture_id: int, user: User | None) -> str:
             product.pictures[:] = [picture, *(p for p in product.pictures if p is not picture)]
             _renumber(product)
             product.pictures_version += 1
-    return product.sku
+        sku = product.sku
+    return sku
 
 
 def locked(sku: str) -> Product:

@@ -360,3 +360,28 @@ def test_emails_show_the_items_pictures_from_the_shops_address(app, staff_client
     assert "<img" not in next(l for l in html.splitlines() if "BARE-1" in l)
     assert "<a href=\"https://shop.example.com/orders/" in html
     assert "<img" not in text_body and "Green tea" in text_body
+
+
+def test_a_save_that_fails_after_writing_the_files_leaves_none_of_them(app, shop, monkeypatch):
+    from app.pictures.images import prepare
+    from app.services import catalog, pictures
+    from tests.faults.test_rollback import shop_product
+    shop.product("TEA-1", on_hand=1)
+    new = prepare(picture(30, 30, (123, 45, 67)))
+    names = {f"{new.key}-thumb.jpg", f"{new.key}-large.jpg"}
+    stored = files(app)
+    seen = []
+
+    def fails(*args, **kwargs):
+        seen.append(names <= files(app))  # written before the transaction
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(pictures, "add", fails)
+    with app.app_context():
+        with pytest.raises(RuntimeError):
+            catalog.update_product("TEA-1", shop_product("TEA-1"), None, new_pictures=[new])
+        db.session.remove()
+
+    assert seen == [True]
+    assert files(app) == stored
+    assert rows(app, "TEA-1") == []
