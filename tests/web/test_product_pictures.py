@@ -385,3 +385,23 @@ def test_a_save_that_fails_after_writing_the_files_leaves_none_of_them(app, shop
     assert seen == [True]
     assert files(app) == stored
     assert rows(app, "TEA-1") == []
+
+
+def test_alt_text_and_names_are_escaped_on_the_pages_and_in_the_email(app, staff_client, shop):
+    script = '"><script>alert(1)</script>'
+    shop.product("TEA-1", on_hand=3, name=f"Tea {script}")
+    save_with(staff_client, "TEA-1", [("a.png", picture(40, 40))])
+    alt_name = next(name for name in Page(staff_client.get("/admin/products/TEA-1"))
+                    .form_data("Save") if name.startswith("alt_"))
+    save_with(staff_client, "TEA-1", **{alt_name: f"Leaves {script}"})
+    shop.order({"TEA-1": 1})
+
+    pages = [app.test_client().get(url).get_data(as_text=True)
+             for url in ("/", "/products/TEA-1")]
+    pages.append(staff_client.get("/admin/products/TEA-1").get_data(as_text=True))
+    with app.app_context():
+        pages.append(services.outbox()[0].html)
+        db.session.remove()
+    for html in pages:
+        assert "<script>alert(1)</script>" not in html
+        assert 'alt="Leaves &#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html
