@@ -9,7 +9,6 @@ of it, so the kept pages showing the product are dropped (app/page_cache/).
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -43,10 +42,10 @@ def stored(new: Sequence[Prepared]) -> Iterator[set[str]]:
     Yields a set for the keys of pictures the transaction removes: their files are
     deleted once it has committed, when no row uses them any more. If the transaction
     fails, the files written for it that no row uses are deleted."""
-    for picture in new:
-        files.save(picture)
     removed: set[str] = set()
     try:
+        for picture in new:
+            files.save(picture)
         yield removed
     except BaseException:
         _discard_quietly({picture.key for picture in new})

@@ -107,7 +107,8 @@ def test_a_photo_loses_its_exif_gps_and_comment_and_is_turned_upright():
     photo = photo_with_exif(80, 40, orientation=6)
     assert b"PhoneMaker" in photo and b"secret-comment" in photo  # the upload has them
     before = Image.open(BytesIO(photo)).getexif()
-    assert before[MAKE] == "PhoneMaker" and before.get_ifd(GPS_IFD)
+    assert before[MAKE] == "PhoneMaker" and before[DESCRIPTION] == "secret-description"
+    assert before.get_ifd(GPS_IFD)
 
     prepared = prepare(photo)
 
