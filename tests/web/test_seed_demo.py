@@ -29,3 +29,14 @@ def test_seed_demo_run_again_keeps_the_data_and_says_so(app):
     assert again.exit_code == 0, again.output
     assert "already loaded" in again.output
     assert "Sign in at" not in again.output
+
+
+def test_seed_demo_draws_pictures_for_six_products_and_serves_them(app, client):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+
+    page = client.get("/").get_data(as_text=True)
+    sources = re.findall(r'src="(/pictures/[0-9a-f]{32}-thumb\.jpg)"', page)
+    assert len(sources) == 6 and page.count("placeholder.svg") == 2
+    for source in sources:
+        response = client.get(source)
+        assert response.status_code == 200 and response.mimetype == "image/jpeg"
