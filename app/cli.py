@@ -1,4 +1,5 @@
-"""Commands: flask --app wsgi init-db | seed-demo | create-user | send-mail | seed-bench."""
+"""Commands: flask --app wsgi init-db | seed-demo | create-user | send-mail | seed-bench |
+prune-pictures."""
 import secrets
 from datetime import date, timedelta
 from decimal import Decimal
@@ -13,7 +14,7 @@ from app.extensions import db
 from app.models import Product, Role, User
 from app.pictures.demo import drawing
 from app.pictures.images import prepare
-from app.services import notifications, transaction
+from app.services import notifications, pictures, transaction
 from app.services.catalog import ProductData, create_product
 
 DEMO_PRODUCTS = [
@@ -53,13 +54,13 @@ def register(app: Flask) -> None:
             return
         for sku, name, price, on_hand, policy, arrives_in, limit in DEMO_PRODUCTS:
             arrival = date.today() + timedelta(days=arrives_in) if arrives_in else None
-            pictures = [prepare(drawing(subject, colour))
-                        for subject, colour in DEMO_PICTURES.get(sku, [])]
+            drawn = [prepare(drawing(subject, colour))
+                     for subject, colour in DEMO_PICTURES.get(sku, [])]
             create_product(ProductData(sku=sku, name=name, description=f"{name}.",
                                        price=Decimal(price), on_hand=on_hand,
                                        backorder_policy=policy, arrival_date=arrival,
                                        backorder_limit=limit), user=None,
-                           new_pictures=pictures)
+                           new_pictures=drawn)
         password = secrets.token_urlsafe(12)
         save_user("admin@example.com", Role.ADMIN, password)
         click.echo("Demo shop loaded: 8 products.")
@@ -102,6 +103,16 @@ def register(app: Flask) -> None:
         click.echo(f"Added {report.products} products, {report.orders} orders and "
                    f"{report.backorders} backorders ({report.lines} lines) "
                    f"in {report.seconds:.1f} s.")
+
+    @app.cli.command("prune-pictures")
+    @click.option("--older-than", type=click.IntRange(0), default=60, show_default=True,
+                  help="Minutes: younger files may belong to an upload still being saved.")
+    def prune_pictures(older_than: int) -> None:
+        """Delete picture files that no product shows (left by a process that stopped
+        mid-upload, say)."""
+        gone = pictures.prune(timedelta(minutes=older_than))
+        click.echo(f"Deleted the files of {gone} picture{'' if gone == 1 else 's'} "
+                   "no product shows.")
 
     @app.cli.command("send-mail")
     def send_mail() -> None:

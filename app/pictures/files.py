@@ -9,6 +9,7 @@ ever opened, written or deleted: a path from a request cannot leave the folder.
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -69,9 +70,12 @@ def delete(keys: Iterable[str]) -> None:
             (target / file_name(key, size)).unlink(missing_ok=True)
 
 
-def stored_keys() -> set[str]:
-    """The keys of the pictures that have files in the folder."""
+def stored_keys(older_than: float = 0) -> set[str]:
+    """The keys of the pictures that have files in the folder, written at least
+    `older_than` seconds ago."""
     target = folder()
     if not target.is_dir():
         return set()
-    return {match["key"] for entry in target.iterdir() if (match := NAME.match(entry.name))}
+    cutoff = time.time() - older_than
+    return {match["key"] for entry in target.iterdir()
+            if (match := NAME.match(entry.name)) and entry.stat().st_mtime <= cutoff}

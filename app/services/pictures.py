@@ -9,6 +9,7 @@ of it, so the kept pages showing the product are dropped (app/page_cache/).
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -73,6 +74,23 @@ def _discard_quietly(keys: set[str]) -> None:
         discard_unused(keys)
     except Exception:  # noqa: BLE001 - a database or disk error: logged, nothing lost
         log.warning("Could not delete the files of pictures %s", sorted(keys), exc_info=True)
+
+
+def prune(older_than: timedelta) -> int:
+    """Delete the files no picture row uses, written at least `older_than` ago (younger
+    ones may belong to an upload whose transaction has not committed yet). Returns how
+    many pictures' files went. Files are left behind only when a process stops between
+    writing them and its commit, or their deletion failed (it is logged)."""
+    keys = sorted(files.stored_keys(older_than.total_seconds()))
+    gone = 0
+    for start in range(0, len(keys), 500):
+        chunk = set(keys[start:start + 500])
+        used = set(db.session.scalars(
+            select(ProductPicture.key).where(ProductPicture.key.in_(chunk)).distinct()))
+        files.delete(chunk - used)
+        gone += len(chunk - used)
+    db.session.rollback()
+    return gone
 
 
 def add(product: Product, new: Sequence[Prepared], alt_text: str) -> None:

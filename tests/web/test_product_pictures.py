@@ -405,3 +405,30 @@ def test_alt_text_and_names_are_escaped_on_the_pages_and_in_the_email(app, staff
     for html in pages:
         assert "<script>alert(1)</script>" not in html
         assert 'alt="Leaves &#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html
+
+
+def test_prune_pictures_deletes_only_old_files_no_product_shows(app, staff_client, tea,
+                                                                 monkeypatch, tmp_path):
+    import os
+    import time
+    from app.pictures import files as picture_files
+    from app.pictures.images import prepare
+    monkeypatch.setitem(app.config, "PICTURES_DIR", str(tmp_path))  # this test's files only
+    save_with(staff_client, tea, [("a.png", picture(40, 40, (11, 22, 33)))])
+    shown = rows(app, tea)[0][1]
+    old, young = prepare(picture(9, 9, (1, 0, 0))), prepare(picture(9, 9, (0, 1, 0)))
+    with app.app_context():
+        picture_files.save(old)
+        picture_files.save(young)
+        an_hour_ago = time.time() - 3601
+        for name in (f"{old.key}-thumb.jpg", f"{old.key}-large.jpg",
+                     f"{shown}-thumb.jpg", f"{shown}-large.jpg"):
+            os.utime(Path(app.config["PICTURES_DIR"]) / name, (an_hour_ago, an_hour_ago))
+
+    result = app.test_cli_runner().invoke(args=["prune-pictures"])
+
+    assert result.exit_code == 0, result.output
+    assert "Deleted the files of 1 picture no product shows." in result.output
+    left = files(app)
+    assert not {f"{old.key}-thumb.jpg", f"{old.key}-large.jpg"} & left
+    assert {f"{young.key}-thumb.jpg", f"{shown}-thumb.jpg", f"{shown}-large.jpg"} <= left
