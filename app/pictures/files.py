@@ -43,6 +43,16 @@ def save(picture: Prepared) -> list[str]:
 
     Each file is written under a temporary name and renamed: a reader never sees half
     a file, and two processes writing the same picture write the same bytes."""
+    return _write_missing(picture)
+
+
+def save_missing(picture: Prepared) -> list[str]:
+    """After a commit: write again any size of the picture that is missing (another
+    process deleted the files of a picture no committed row used, just before ours)."""
+    return _write_missing(picture)
+
+
+def _write_missing(picture: Prepared) -> list[str]:
     target = folder()
     target.mkdir(parents=True, exist_ok=True)
     written = []

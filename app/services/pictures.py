@@ -52,6 +52,13 @@ def stored(new: Sequence[Prepared]) -> Iterator[set[str]]:
         _discard_quietly({picture.key for picture in new})
         raise
     _discard_quietly(removed)
+    # Another process may have removed the last other product showing the same picture
+    # and deleted its files while ours were uncommitted: write any that went missing.
+    for picture in new:
+        try:
+            files.save_missing(picture)
+        except OSError:  # the change stands; the files can be uploaded again
+            log.warning("Could not write the files of picture %s", picture.key, exc_info=True)
 
 
 def discard_unused(keys: Iterable[str]) -> None:

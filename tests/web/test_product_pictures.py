@@ -432,3 +432,28 @@ def test_prune_pictures_deletes_only_old_files_no_product_shows(app, staff_clien
     left = files(app)
     assert not {f"{old.key}-thumb.jpg", f"{old.key}-large.jpg"} & left
     assert {f"{young.key}-thumb.jpg", f"{shown}-thumb.jpg", f"{shown}-large.jpg"} <= left
+
+
+def test_files_deleted_by_another_removal_while_a_save_was_uncommitted_are_written_again(
+        app, shop, monkeypatch):
+    """Two products, one picture: staff remove it from one product just as another
+    uploads it to a second. Whatever order the commits come in, the files stay."""
+    from app.pictures import files as picture_files
+    from app.pictures.images import prepare
+    from app.services import catalog, pictures
+    from tests.faults.test_rollback import shop_product
+    shop.product("TEA-1", on_hand=1)
+    new = prepare(picture(30, 30, (200, 100, 50)))
+    original_add = pictures.add
+
+    def add_after_the_files_went(product, uploads, alt_text):
+        picture_files.delete([new.key])  # the other removal's cleanup, in between
+        return original_add(product, uploads, alt_text)
+
+    monkeypatch.setattr(pictures, "add", add_after_the_files_went)
+    with app.app_context():
+        catalog.update_product("TEA-1", shop_product("TEA-1"), None, new_pictures=[new])
+        db.session.remove()
+
+    assert {f"{new.key}-thumb.jpg", f"{new.key}-large.jpg"} <= files(app)
+    assert app.test_client().get(f"/pictures/{new.key}-large.jpg").status_code == 200
