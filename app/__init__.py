@@ -82,7 +82,7 @@ def register_errorhandlers(app: Flask) -> None:
         headers = {"Retry-After": error.retry_after} if getattr(error, "retry_after", None) else {}
         return render_template(f"errors/{code}.html", error=error), code, headers
 
-    for code in (400, 403, 404, 405, 429, 500):
+    for code in (400, 403, 404, 405, 413, 429, 500):
         app.errorhandler(code)(render_error)
     app.errorhandler(CSRFError)(lambda error: (render_template(
         "errors/400.html", error=error), 400))

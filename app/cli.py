@@ -1,4 +1,5 @@
-"""Commands: flask --app wsgi init-db | seed-demo | create-user | send-mail | seed-bench."""
+"""Commands: flask --app wsgi init-db | seed-demo | create-user | send-mail | seed-bench |
+prune-pictures."""
 import secrets
 from datetime import date, timedelta
 from decimal import Decimal
@@ -13,7 +14,9 @@ from app.extensions import db
 from app.domain.errors import DomainError
 from app.domain.staff import check_new_password
 from app.models import Product, Role
-from app.services import notifications, staff, transaction
+from app.pictures.demo import drawing
+from app.pictures.images import prepare
+from app.services import notifications, pictures, staff, transaction
 from app.services.catalog import ProductData, create_product, find_product
 from app.services.categories import set_product_categories
 
@@ -34,6 +37,16 @@ DEMO_CATEGORIES = {
     "TIN-001": ("Gifts",), "MAT-001": ("Teaware", "Gifts"),
 }
 
+# Drawn by app/pictures/demo.py; the other products show the placeholder.
+DEMO_PICTURES = {
+    "TEA-001": [("packet", (176, 58, 46))],
+    "TEA-002": [("packet", (88, 140, 70))],
+    "POT-001": [("teapot", (70, 78, 90))],
+    "CUP-001": [("cups", (214, 200, 170)), ("cups", (60, 110, 150))],
+    "KET-001": [("kettle", (190, 190, 196))],
+    "TIN-001": [("caddy", (200, 150, 60))],
+}
+
 
 def register(app: Flask) -> None:
     @app.cli.command("init-db")
@@ -51,10 +64,13 @@ def register(app: Flask) -> None:
             return
         for sku, name, price, on_hand, policy, arrives_in, limit in DEMO_PRODUCTS:
             arrival = date.today() + timedelta(days=arrives_in) if arrives_in else None
+            drawn = [prepare(drawing(subject, colour))
+                     for subject, colour in DEMO_PICTURES.get(sku, [])]
             create_product(ProductData(sku=sku, name=name, description=f"{name}.",
                                        price=Decimal(price), on_hand=on_hand,
                                        backorder_policy=policy, arrival_date=arrival,
-                                       backorder_limit=limit), user=None)
+                                       backorder_limit=limit), user=None,
+                           new_pictures=drawn)
         with transaction():
             for sku, names in DEMO_CATEGORIES.items():
                 set_product_categories(find_product(sku), names)
@@ -103,6 +119,16 @@ def register(app: Flask) -> None:
         click.echo(f"Added {report.products} products, {report.orders} orders and "
                    f"{report.backorders} backorders ({report.lines} lines) "
                    f"in {report.seconds:.1f} s.")
+
+    @app.cli.command("prune-pictures")
+    @click.option("--older-than", type=click.IntRange(0), default=60, show_default=True,
+                  help="Minutes: younger files may belong to an upload still being saved.")
+    def prune_pictures(older_than: int) -> None:
+        """Delete picture files that no product shows (left by a process that stopped
+        mid-upload, say)."""
+        gone = pictures.prune(timedelta(minutes=older_than))
+        click.echo(f"Deleted the files of {gone} picture{'' if gone == 1 else 's'} "
+                   "no product shows.")
 
     @app.cli.command("send-mail")
     def send_mail() -> None:

@@ -84,6 +84,15 @@ class Config:
     # Rendered catalogue and product pages kept per process (app/page_cache/); 0: off.
     PAGE_CACHE_SIZE = int(os.environ.get("PAGE_CACHE_SIZE", "4096"))
     ADMIN_PAGE_SIZE = 50
+    # Product pictures (app/pictures/): the folder of their files, shared by every
+    # process that serves the shop (a shared volume when there are several hosts).
+    PICTURES_DIR = os.environ.get("PICTURES_DIR", str(INSTANCE_DIR / "pictures"))
+    # The largest upload taken, per picture, and the most pixels one may unpack to.
+    PICTURE_MAX_BYTES = int(os.environ.get("PICTURE_MAX_BYTES", str(10 * 2**20)))
+    PICTURE_MAX_PIXELS = int(os.environ.get("PICTURE_MAX_PIXELS", "40000000"))
+    # A request larger than this is refused before it is read (413): room for a product
+    # form with its twelve pictures at the limit.
+    MAX_CONTENT_LENGTH = 12 * PICTURE_MAX_BYTES + 2**20
 
 
 class ProductionConfig(Config):

@@ -8,6 +8,7 @@ from flask import Flask, current_app, request, url_for
 from app.domain.money import format_money
 from app.domain.orders import OrderStatus
 from app.forms import new_once_token
+from app.pictures.files import file_name
 from app.services.orders_read import COUNT_CAP
 
 BADGES = {
@@ -50,6 +51,11 @@ def path_for(endpoint: str, **value: str) -> str:
 PATH_SAFE = "!$&'()*+,/:;=@"  # what werkzeug's converters leave unquoted
 
 
+def picture_src(picture, size: str) -> str:
+    """The path of a picture's file of that size ("thumb" or "large")."""
+    return path_for("shop.picture", name=file_name(picture.key, size))
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(money)
     app.add_template_filter(day)
@@ -59,6 +65,7 @@ def register(app: Flask) -> None:
     app.add_template_global(list(OrderStatus), "ORDER_STATUSES")
     app.add_template_global(new_once_token, "one_time_token")
     app.add_template_global(path_for)
+    app.add_template_global(picture_src)
 
 
 def count(value: int) -> str:

@@ -68,9 +68,10 @@ class ShopClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def app(database_uri) -> Flask:
+def app(database_uri, tmp_path_factory) -> Flask:
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = database_uri
+        PICTURES_DIR = str(tmp_path_factory.mktemp("pictures"))
         # Room for the concurrency tests' 40 shoppers to hold a connection each.
         SQLALCHEMY_ENGINE_OPTIONS = {**TestConfig.SQLALCHEMY_ENGINE_OPTIONS,
                                      "pool_size": 5, "max_overflow": 45}

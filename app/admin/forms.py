@@ -2,9 +2,10 @@
 fields by them, so keep them exactly as written (docs/guide.md names each one)."""
 from decimal import Decimal
 
+from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DecimalField, HiddenField, IntegerField,
-                     SelectField, StringField, TextAreaField)
+                     MultipleFileField, SelectField, StringField, TextAreaField)
 from wtforms.fields import SelectChoice
 from wtforms.validators import (DataRequired, Email, InputRequired, Length, NumberRange, Optional,
                                 Regexp, ValidationError)
@@ -15,6 +16,8 @@ from app.domain.orders import MAX_LINE_QUANTITY, OrderStatus
 from app.domain.payments import BackorderCharge
 from app.domain.stock import MAX_ON_HAND
 from app.forms import once_field
+from app.pictures.images import PictureRefused, Prepared, prepare
+from app.services.pictures import MAX_ALT_TEXT, MAX_PICTURES
 
 MAX_PRICE = 1_000_000
 UNITS_RANGE = f"Enter a whole number from 0 to {MAX_ON_HAND:,}"
@@ -153,10 +156,43 @@ class ProductForm(FlaskForm):
     supplier_sku = StringField("Supplier SKU", validators=[Optional(), Length(max=64)])
     cost_price = MoneyField("Cost price", places=2, validators=[
         Optional(), NumberRange(0, MAX_PRICE, message=f"Enter a cost from 0 to {MAX_PRICE:,}")])
+    pictures = MultipleFileField(
+        "Pictures", render_kw={"accept": "image/jpeg,image/png,image/webp"},
+        description="JPEG, PNG or WebP. The first picture of a product is its main one, "
+                    "shown in the catalogue, the cart and emails.")
 
     # The product's on hand as saved, set by the view when editing. A figure above the
     # limit, saved before receipts were held to it, can be kept; a change must be within.
     saved_on_hand: int | None = None
+    # The product's pictures (id, position) when editing: one `Alt text` field each.
+    picture_ids: list[int] = []
+    # The uploaded pictures, checked and made into every size by validate_pictures.
+    prepared: list[Prepared]
+
+    def alt_field(self, picture_id: int):
+        return self[f"alt_{picture_id}"]
+
+    def alt_texts(self) -> dict[int, str]:
+        """The `Alt text` of each picture, by picture id."""
+        return {pid: self.alt_field(pid).data.strip() for pid in self.picture_ids}
+
+    def validate_pictures(self, field):
+        """Each file must be a JPEG, PNG or WebP picture within the size limit; the
+        message names the file. Pillow reads the content: the file name proves nothing."""
+        self.prepared = []
+        uploads = [f for f in field.data or [] if getattr(f, "filename", None)]
+        if len(uploads) + len(self.picture_ids) > MAX_PICTURES:
+            raise ValidationError(f"A product has at most {MAX_PICTURES} pictures")
+        limit = current_app.config["PICTURE_MAX_BYTES"]
+        for upload in uploads:
+            name = upload.filename[:80]
+            data = upload.stream.read(limit + 1)
+            if len(data) > limit:
+                raise ValidationError(f"{name}: a picture may be at most {file_size(limit)}")
+            try:
+                self.prepared.append(prepare(data, current_app.config["PICTURE_MAX_PIXELS"]))
+            except PictureRefused as refused:
+                raise ValidationError(f"{name}: {refused.message}") from None
 
     def validate_on_hand(self, field):
         if field.data is not None and field.data != self.saved_on_hand \
@@ -176,6 +212,31 @@ class ProductForm(FlaskForm):
     def validate_cost_price(self, field):
         if field.data is not None and field.data != field.data.quantize(Decimal("0.01")):
             raise ValidationError("Enter a cost in dollars and cents")
+
+
+class PictureButtonForm(FlaskForm):
+    """`Remove picture` or `Make main picture` (no fields but the CSRF token)."""
+
+
+def file_size(size: int) -> str:
+    """10 MB, 64 KB: how a size in bytes reads in a message."""
+    return f"{size / 2**20:g} MB" if size >= 2**20 else f"{size / 2**10:g} KB"
+
+
+def product_form(pictures=(), **kwargs) -> ProductForm:
+    """A ProductForm with an `Alt text` field for each of the product's pictures."""
+    class PicturesForm(ProductForm):
+        pass
+
+    PicturesForm.picture_ids = [picture.id for picture in pictures]
+    for picture in pictures:
+        setattr(PicturesForm, f"alt_{picture.id}", StringField(
+            "Alt text", id=f"alt-{picture.id}", default=picture.alt_text, validators=[
+                Length(max=MAX_ALT_TEXT,
+                       message=f"Use at most {MAX_ALT_TEXT} characters")]))
+    form = PicturesForm(**kwargs)
+    form.prepared = []
+    return form
 
 
 class ReceiveStockForm(FlaskForm):

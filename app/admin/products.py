@@ -5,13 +5,14 @@ from markupsafe import Markup
 from wtforms.fields import SelectChoice
 
 from app.admin import bp
-from app.admin.forms import AdjustStockForm, ProductForm, ReceiveStockForm
+from app.admin.forms import (AdjustStockForm, PictureButtonForm, ProductForm, ReceiveStockForm,
+                             product_form)
 from app.domain.buttons import Policy
 from app.domain.categories import split_names
 from app.domain.errors import AlreadySubmitted, DomainError
 from app.domain.orders import OrderStatus
 from app.models import Order, Product
-from app.services import catalog, inventory, purchasing
+from app.services import catalog, inventory, pictures, purchasing
 from app.services.categories import all_categories, categories_of
 
 
@@ -65,10 +66,11 @@ def backorder_ready(order: Order) -> Markup:
 @bp.route("/products/new", methods=["GET", "POST"])
 def new_product():
     """Add a product."""
-    form = supplier_choices(ProductForm())
+    form = supplier_choices(product_form())
     if form.validate_on_submit():
         try:
-            product = catalog.create_product(product_data(form), current_user)
+            product = catalog.create_product(product_data(form), current_user,
+                                             new_pictures=form.prepared)
         except DomainError as error:
             getattr(form, error.field or "sku").errors.append(error.message)
         else:
@@ -82,7 +84,7 @@ def new_product():
 def render_product(product: Product, form=None, receive_form=None, adjust_form=None,
                    code: int = 200):
     if form is None:
-        form = ProductForm(obj=product, formdata=None)
+        form = product_form(product.pictures, obj=product, formdata=None)
         form.backorder_policy.data = product.backorder_policy.value
         form.supplier_id.data = product.supplier_id or 0
         form.category_names.data = ", ".join(c.name for c in categories_of(product.id))
@@ -97,26 +99,55 @@ def render_product(product: Product, form=None, receive_form=None, adjust_form=N
 @bp.get("/products/<sku>")
 def product(sku: str):
     """Edit a product; see its stock; receive stock."""
-    return render_product(catalog.find_product(sku) or abort(404))
+    return render_product(catalog.product_with_pictures(sku) or abort(404))
 
 
 @bp.post("/products/<sku>")
 def save_product(sku: str):
     """Save the product form."""
-    product = catalog.find_product(sku) or abort(404)
-    form = supplier_choices(ProductForm())
+    product = catalog.product_with_pictures(sku) or abort(404)
+    form = supplier_choices(product_form(product.pictures))
     form.saved_on_hand = product.on_hand
     if form.validate_on_submit():
         try:
-            saved = catalog.update_product(sku, product_data(form), current_user)
+            saved = catalog.update_product(sku, product_data(form), current_user,
+                                           new_pictures=form.prepared,
+                                           alt_texts=form.alt_texts())
         except DomainError as error:
             field = "on_hand" if error.field == "quantity" else error.field
             getattr(form, field or "sku").errors.append(error.message)
-            return render_product(catalog.find_product(sku), form=form, code=409)
+            return render_product(catalog.product_with_pictures(sku), form=form, code=409)
         for message in (f"{saved.product.sku} saved", *map(backorder_ready, saved.ready)):
             flash(message, "success")
         return redirect(url_for("admin.product", sku=saved.product.sku))
     return render_product(product, form=form, code=400)
+
+
+def picture_button(sku: str, change, done: str):
+    """Post/redirect/get for a picture's button (`Remove picture`, `Make main picture`)."""
+    if not PictureButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        sku = change()
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(done, "success")
+    return redirect(url_for("admin.product", sku=sku))
+
+
+@bp.post("/products/<sku>/pictures/<int:picture_id>/remove")
+def remove_picture(sku: str, picture_id: int):
+    """`Remove picture`: the next picture moves up; the files go after the commit."""
+    return picture_button(sku, lambda: pictures.remove(sku, picture_id, current_user),
+                          "Picture removed")
+
+
+@bp.post("/products/<sku>/pictures/<int:picture_id>/main")
+def main_picture(sku: str, picture_id: int):
+    """`Make main picture`: the catalogue, cart and emails show it."""
+    return picture_button(sku, lambda: pictures.make_main(sku, picture_id, current_user),
+                          "Main picture changed")
 
 
 def stock_form(sku: str, form, form_name: str, change, done: str):

@@ -72,6 +72,7 @@ def add(sku: str):
             flash(f"Added {form.quantity.data} x {product.name} to your cart", "success")
             return redirect(url_for("cart.view"))
         form.quantity.errors.append(error)
+    catalog.load_pictures(product)  # the product page shows them
     return render_template("shop/product.html", offer=offer, form=form), 400
 
 

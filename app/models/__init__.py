@@ -1,5 +1,5 @@
 """Models, one module per aggregate."""
-from app.models.catalog import BackorderPolicy, Category, Product, product_categories
+from app.models.catalog import BackorderPolicy, Category, Product, ProductPicture, product_categories
 from app.models.orders import Order, OrderEvent, OrderLine, OrderNumber, OrderStatus, Payment
 from app.models.outbox import OutboxEmail
 from app.models.purchasing import PurchaseOrder, PurchaseOrderLine, Supplier
@@ -10,7 +10,7 @@ from app.models.submissions import Submission
 from app.models.users import Role, StaffAudit, User
 
 __all__ = [
-    "BackorderPolicy", "Category", "Product", "product_categories", "Order", "OrderEvent", "OrderLine", "OrderNumber",
+    "BackorderPolicy", "Category", "Product", "ProductPicture", "product_categories", "Order", "OrderEvent", "OrderLine", "OrderNumber",
     "OrderStatus", "Payment", "OutboxEmail", "SettingChange", "StoreSettings",
     "StockMovement", "StripeEvent", "Submission", "Role", "StaffAudit", "User", "PurchaseOrder",
     "PurchaseOrderLine", "Supplier",

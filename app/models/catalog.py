@@ -66,9 +66,20 @@ class Product(db.Model):
     supplier_sku: Mapped[str] = mapped_column(String(64), default="", server_default="")
     cost_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
 
+    # Counts the changes to the product's pictures: part of what the storefront shows
+    # of it (services.catalog.face), so the kept pages showing it are dropped.
+    pictures_version: Mapped[int] = mapped_column(default=0, server_default="0")
+
     supplier: Mapped["Supplier | None"] = relationship()  # noqa: F821
     categories: Mapped[list[Category]] = relationship(
         secondary=product_categories, order_by=Category.name)
+    # The first (position 0) is the main picture: the catalogue, cart and emails show it.
+    pictures: Mapped[list["ProductPicture"]] = relationship(
+        order_by="ProductPicture.position", back_populates="product",
+        cascade="all, delete-orphan", passive_deletes=True)
+    main_picture: Mapped["ProductPicture | None"] = relationship(
+        primaryjoin="and_(ProductPicture.product_id == Product.id, ProductPicture.position == 0)",
+        viewonly=True, uselist=False)
 
     @property
     def available(self) -> int:
@@ -81,3 +92,30 @@ class Product(db.Model):
 
     def __repr__(self) -> str:
         return f"<Product {self.sku} on_hand={self.on_hand} committed={self.committed}>"
+
+
+class ProductPicture(db.Model):
+    """A picture of a product, stored as files named by `key` (a hash of their content):
+    `<key>-thumb.jpg` and `<key>-large.jpg` (app/pictures/files.py)."""
+
+    __tablename__ = "product_pictures"
+    __table_args__ = (
+        # Positions are renumbered 0, 1, 2... by the service under the product's lock.
+        Index("ix_product_pictures_product_position", "product_id", "position"),
+        CheckConstraint("position >= 0", name="picture_position_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    alt_text: Mapped[str] = mapped_column(String(300), default="")
+    thumb_width: Mapped[int]
+    thumb_height: Mapped[int]
+    large_width: Mapped[int]
+    large_height: Mapped[int]
+
+    product: Mapped[Product] = relationship(back_populates="pictures")
+
+    def __repr__(self) -> str:
+        return f"<ProductPicture {self.key} of product {self.product_id} at {self.position}>"

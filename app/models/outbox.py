@@ -16,6 +16,8 @@ class OutboxEmail(db.Model):
     to: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    # The same email as HTML, with the items' pictures (sent as the alternative part).
+    html: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[Timestamp]
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     attempts: Mapped[int] = mapped_column(default=0)

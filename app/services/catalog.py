@@ -1,5 +1,5 @@
 """Products: reading the catalogue and saving the product form."""
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -7,16 +7,18 @@ from decimal import Decimal
 from itertools import chain
 
 from sqlalchemy import ColumnElement, Connection, exists, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.domain.buttons import (BuyButton, Policy, StockView, buy_button,
                                 most_a_cart_may_take, shown_stock, units_left)
 from app.domain.errors import DomainError
 from app.extensions import db
-from app.models import Category, Order, Product, StoreSettings, User, product_categories
+from app.models import Category, Order, Product, ProductPicture, StoreSettings, User, product_categories
 from app.page_cache import Changes
 from app.pagination import Page, Window, keyset, paginate
-from app.services import ledger, transaction
+from app.pictures.images import Prepared
+from app.services import ledger, pictures, transaction
 from app.services.categories import set_product_categories
 from app.services.inventory import adjust
 from app.services.records import lock_products
@@ -48,15 +50,29 @@ class ProductData:
 def catalogue_page(size: int, *, after: int | None = None, before: int | None = None,
                    category_id: int | None = None) -> Window:
     """Products by name, `size` at a time, after or before the product with that id;
-    only those in the category, when one is given."""
+    only those in the category, when one is given; each with its main picture."""
     where = [] if category_id is None else [in_category(category_id)]
-    return keyset(Product, ("name", "id"), size, after=after, before=before, where=where)
+    window = keyset(Product, ("name", "id"), size, after=after, before=before, where=where)
+    with_main_pictures(window.items)
+    return window
 
 
 def in_category(category_id: int) -> ColumnElement:
     """Products in the category (an index lookup per product: the pair is the key)."""
     return exists().where(product_categories.c.product_id == Product.id,
                           product_categories.c.category_id == category_id)
+
+
+def with_main_pictures(products: Iterable[Product]) -> None:
+    """Load the main picture of each product (`Product.main_picture`) in one query."""
+    products = list(products)
+    if not products:
+        return
+    found = {picture.product_id: picture for picture in db.session.scalars(
+        select(ProductPicture).where(ProductPicture.product_id.in_([p.id for p in products]),
+                                     ProductPicture.position == 0))}
+    for product in products:
+        set_committed_value(product, "main_picture", found.get(product.id))
 
 
 def product_list_page(number: int, size: int, query: str = "") -> Page:
@@ -74,12 +90,25 @@ def find_product(sku: str) -> Product | None:
     return db.session.scalar(select(Product).where(Product.sku == sku))
 
 
+def load_pictures(product: Product) -> None:
+    """Load a product's pictures in order (`Product.pictures`), for a page to show."""
+    set_committed_value(product, "pictures", list(db.session.scalars(
+        select(ProductPicture).where(ProductPicture.product_id == product.id)
+        .order_by(ProductPicture.position))))
+
+
+def product_with_pictures(sku: str) -> Product | None:
+    """The product and its pictures in order, for the product form."""
+    return db.session.scalar(select(Product).where(Product.sku == sku)
+                             .options(selectinload(Product.pictures)))
+
+
 def product_offer(sku: str) -> "Offer | None":
-    """A product and what the storefront shows for it: one query, the settings row
-    read alongside the product's."""
+    """A product, its pictures and what the storefront shows for it: one query, the
+    settings row and the pictures read alongside the product's."""
     row = db.session.execute(
         select(Product, StoreSettings).join(StoreSettings, StoreSettings.id == SETTINGS_ID)
-        .where(Product.sku == sku)).first()
+        .where(Product.sku == sku).options(joinedload(Product.pictures))).unique().first()
     return None if row is None else offer_for(*row)
 
 
@@ -87,11 +116,15 @@ def products_by_sku(skus: Iterable[str]) -> dict[str, Product]:
     skus = list(skus)
     if not skus:
         return {}
-    return {p.sku: p for p in db.session.scalars(select(Product).where(Product.sku.in_(skus)))}
+    found = {p.sku: p for p in db.session.scalars(select(Product).where(Product.sku.in_(skus)))}
+    with_main_pictures(found.values())
+    return found
 
 
-def create_product(data: ProductData, user: User | None) -> Product:
-    with transaction():
+def create_product(data: ProductData, user: User | None,
+                   new_pictures: Sequence[Prepared] = ()) -> Product:
+    """Add a product, with the pictures uploaded on its form (if any)."""
+    with pictures.stored(new_pictures), transaction():
         if find_product(data.sku) is not None:
             raise DuplicateSku(f"There is already a product {data.sku}")
         product = Product(sku=data.sku, name=data.name, description=data.description,
@@ -106,6 +139,9 @@ def create_product(data: ProductData, user: User | None) -> Product:
                       user_id=user.id if user else None)
         if data.categories is not None:
             set_product_categories(product, data.categories)
+        if new_pictures:
+            set_committed_value(product, "pictures", [])
+            pictures.add(product, new_pictures, alt_text=data.name)
     return product
 
 
@@ -115,16 +151,25 @@ class SavedProduct:
     ready: list[Order]  # backorders that the units added made ready, as a receipt does
 
 
-def update_product(sku: str, data: ProductData, user: User | None) -> SavedProduct:
+def update_product(sku: str, data: ProductData, user: User | None,
+                   new_pictures: Sequence[Prepared] = (),
+                   alt_texts: Mapping[int, str] | None = None) -> SavedProduct:
     """Save the product form. A change of On hand goes through the stock rules:
-    more units serve waiting orders first; fewer never go below committed."""
-    with transaction():
+    more units serve waiting orders first; fewer never go below committed.
+    `new_pictures` go after the product's others; `alt_texts` (by picture id) describe
+    its pictures."""
+    with pictures.stored(new_pictures), transaction():
         product = find_product(sku)
         if product is None:
             raise DomainError(f"There is no product {sku}")
         if data.sku != sku and find_product(data.sku) is not None:
             raise DuplicateSku(f"There is already a product {data.sku}")
-        product = lock_products([product.id])[product.id]
+        if new_pictures or alt_texts:
+            product = pictures.locked(sku)
+            pictures.describe(product, alt_texts or {})
+            pictures.add(product, new_pictures, alt_text=data.name)
+        else:
+            product = lock_products([product.id])[product.id]
         product.sku, product.name, product.description = data.sku, data.name, data.description
         product.price, product.backorder_policy = data.price, data.backorder_policy
         product.arrival_date, product.backorder_limit = data.arrival_date, data.backorder_limit
@@ -168,7 +213,7 @@ def offer_for(product: Product, settings: StoreSettings) -> Offer:
 # leaves 37 instead of 38 keeps "In stock", and the page with it.
 FACE_COLUMNS = (Product.id, Product.sku, Product.name, Product.description, Product.price,
                 Product.arrival_date, Product.on_hand, Product.committed, Product.waiting,
-                Product.backorder_policy, Product.backorder_limit)
+                Product.backorder_policy, Product.backorder_limit, Product.pictures_version)
 
 
 def face(product) -> tuple:
@@ -177,7 +222,7 @@ def face(product) -> tuple:
                       policy=product.backorder_policy, waiting=product.waiting,
                       backorder_limit=product.backorder_limit)
     return (product.sku, product.name, product.description, product.price,
-            product.arrival_date, shown_stock(stock))
+            product.arrival_date, shown_stock(stock), product.pictures_version)
 
 
 def faces(connection: Connection, product_ids: Iterable[int]) -> dict[int, tuple]:

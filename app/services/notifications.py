@@ -8,7 +8,9 @@ is claimed in the table before it is sent, so it goes out once however many jobs
 each time; `sweep_outbox` sends what a lost job left behind.
 """
 import logging
+import re
 import smtplib
+from dataclasses import dataclass
 from datetime import date, timedelta
 from email.message import EmailMessage
 from urllib.parse import urlsplit
@@ -18,7 +20,8 @@ from sqlalchemy import and_, or_, select, update
 
 from app.domain import outbox
 from app.extensions import db
-from app.models import Order, OrderEvent, OutboxEmail
+from app.models import Order, OrderEvent, OutboxEmail, ProductPicture
+from app.pictures.files import file_name
 from app.models.types import utcnow
 from app.services import OUTBOX, transaction
 from app.services.promises import line_dates, placed_promise
@@ -71,8 +74,9 @@ def queue(order: Order, kind: str, backorder: Order | None = None,
         f"email/{kind}.txt", order=order, backorder=backorder, line_dates=dates,
         promise=promised,
         status_url=public_url("shop.order_status", token=order.token), **context)
-    write(OutboxEmail(order=order, to=order.email,
-                      subject=SUBJECTS[kind].format(reference=order.reference), body=body))
+    subject = SUBJECTS[kind].format(reference=order.reference)
+    write(OutboxEmail(order=order, to=order.email, subject=subject, body=body,
+                      html=html_version(subject, body, lines)))
 
 
 def write(email: OutboxEmail) -> None:
@@ -87,6 +91,66 @@ def queue_to_staff(to: str, kind: str, **context) -> None:
     body = render_template(f"email/{kind}.txt", shop_url=current_app.config["SHOP_URL"],
                            **context)
     write(OutboxEmail(order_id=None, to=to, subject=STAFF_SUBJECTS[kind], body=body))
+
+
+@dataclass(frozen=True)
+class Thumb:
+    """A line's picture in an email: an absolute address (SHOP_URL), alt text and size."""
+
+    src: str
+    alt: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """A line of the email's text: its parts (text, whether it is a link) and, for an
+    item line, its product's main picture."""
+
+    parts: list[tuple[str, bool]]
+    thumb: Thumb | None = None
+
+
+LINK = re.compile(r"(https?://\S+)")
+THUMB_BOX = 80  # CSS pixels an email shows a thumbnail at, at most
+
+
+def html_version(subject: str, body: str, lines) -> str:
+    """The email as HTML: the same text, each item line beside its product's main
+    picture (one query for all of them), the links as links."""
+    pictures = main_pictures({line.product_id for line in lines})
+    thumbs = {}
+    for line in lines:
+        picture = pictures.get(line.product_id)
+        if picture is not None and line.sku not in thumbs:
+            scale = min(1, THUMB_BOX / max(picture.thumb_width, picture.thumb_height))
+            thumbs[line.sku] = Thumb(
+                src=public_url("shop.picture", name=file_name(picture.key, "thumb")),
+                alt=picture.alt_text, width=round(picture.thumb_width * scale),
+                height=round(picture.thumb_height * scale))
+    paragraphs = []
+    for paragraph in re.split(r"\n\s*\n", body.strip()):
+        paragraphs.append([_text_line(text, thumbs) for text in paragraph.splitlines()])
+    return render_template("email/message.html", subject=subject, paragraphs=paragraphs)
+
+
+def _text_line(text: str, thumbs: dict[str, Thumb]) -> TextLine:
+    """An item line of email/_lines.txt ("- 2 x Tea (TEA-1), ...") gets its picture."""
+    parts = [(part, i % 2 == 1) for i, part in enumerate(LINK.split(text)) if part]
+    if text.startswith("- "):
+        for sku, thumb in thumbs.items():
+            if f"({sku})" in text:
+                return TextLine(parts, thumb)
+    return TextLine(parts)
+
+
+def main_pictures(product_ids: set[int]) -> dict[int, ProductPicture]:
+    if not product_ids:
+        return {}
+    return {picture.product_id: picture for picture in db.session.scalars(
+        select(ProductPicture).where(ProductPicture.product_id.in_(product_ids),
+                                     ProductPicture.position == 0))}
 
 
 def send_status_link(reference: str, email: str) -> None:
@@ -237,6 +301,8 @@ def deliver(email: OutboxEmail) -> None:
     message["To"] = email.to
     message["Subject"] = email.subject
     message.set_content(email.body)
+    if email.html:
+        message.add_alternative(email.html, subtype="html")
     if not config["MAIL_SERVER"]:
         log.info("%s", readable(message))
         return
@@ -256,4 +322,8 @@ def readable(message: EmailMessage) -> str:
     """
     return (f"Email (no MAIL_SERVER set, so written here instead of sent)\n"
             f"From: {message['From']}\nTo: {message['To']}\nSubject: {message['Subject']}\n\n"
-            f"{message.get_content().rstrip()}\n")
+            f"{_text_part(message).get_content().rstrip()}\n")
+
+
+def _text_part(message: EmailMessage) -> EmailMessage:
+    return message.get_body(preferencelist=("plain",)) or message

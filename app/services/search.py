@@ -6,7 +6,7 @@ from app.domain.search import Term, fts5_match, search_terms, tsquery
 from app.extensions import db
 from app.models import Product
 from app.pagination import Window, keyset
-from app.services.catalog import in_category
+from app.services.catalog import in_category, with_main_pictures
 
 SIMPLE = literal_column("'simple'::regconfig")
 # Where a product's words matched, best first.
@@ -18,7 +18,7 @@ def search_page(typed: str, size: int, *, category_id: int | None = None,
     """The products with every term of `typed` in their name, SKU or description (the
     last word of a term may start a longer word), `size` at a time after or before the
     product with that id: those with every term in their name first, then in their
-    SKU, then the rest, each by name. Nothing typed is search syntax: quotes, `*`, `-`
+    SKU, then the rest, each by name, with their main pictures. Nothing typed is search syntax: quotes, `*`, `-`
     or `OR` are words or spaces (app/domain/search.py). No words: no products."""
     terms = search_terms(typed)
     if not terms:
@@ -26,8 +26,10 @@ def search_page(typed: str, size: int, *, category_id: int | None = None,
     where = [_matches(Product, terms)]
     if category_id is not None:
         where.append(in_category(category_id))
-    return keyset(Product, (lambda p: _rank(p, terms), "name", "id"), size,
-                  after=after, before=before, where=where)
+    window = keyset(Product, (lambda p: _rank(p, terms), "name", "id"), size,
+                    after=after, before=before, where=where)
+    with_main_pictures(window.items)
+    return window
 
 
 def _postgresql() -> bool:

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 import stripe
 from flask import (abort, current_app, flash, jsonify, redirect, render_template, request,
-                   url_for)
+                   send_file, url_for)
 
 from app import stripe_gateway
 from app.domain.errors import DomainError
@@ -11,6 +11,7 @@ from app.domain.money import format_money
 from app.domain.promise import order_date
 from app.extensions import limiter, page_cache
 from app.models import Order
+from app.pictures import files
 from app.services import cards, catalog, notifications, orders, orders_read
 from app.services.categories import all_categories
 from app.services.promises import line_dates, placed_promise
@@ -87,6 +88,22 @@ def product(sku: str):
         return {"offer": offer, "form": AddToCartForm(meta={"csrf": False})}
     return page_cache.render(("product", sku), "shop/product.html", load,
                              shows=lambda context: faces([context["offer"]]))
+
+
+YEAR = 365 * 24 * 3600
+
+
+@bp.get("/pictures/<name>")
+def picture(name: str):
+    """A product picture's file. Its name changes with its content, so browsers and
+    proxies may keep it for a year without asking again."""
+    path = files.path_of(name)
+    if path is None or not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=files.MEDIA_TYPE, max_age=YEAR, conditional=True)
+    response.cache_control.public = True
+    response.cache_control.immutable = True
+    return response
 
 
 @bp.get("/orders/<token>")

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.models import Role
+from tests.support.pictures import add_pictures, picture
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +39,10 @@ def split_order(shop, stored_orders) -> dict[str, str]:
     shop.product("TEA-1", name="Teapot", price="39.00", on_hand=0,
                  arrival=date.today() + timedelta(days=21))
     shop.settings(create_backorder=True, out_of_stock_checkout=True, show_arrival_date=True)
+    # Pictures: the teapot two (the product form shows Alt text and the buttons of each),
+    # the cup none (the placeholder).
+    add_pictures(shop.app, "TEA-1", picture(600, 400, (70, 78, 90)),
+                 picture(400, 600, (200, 150, 60)))
     order, backorder = shop.order({"CUP-1": 3, "TEA-1": 1})
     shop.categories("CUP-1", "Teaware", "Gifts")
     shop.categories("TEA-1", "Teaware")

@@ -15,6 +15,8 @@ from playwright.sync_api import Page, expect
 
 from app.domain.buttons import Policy
 from app.models import Role
+from app.pictures.demo import drawing
+from tests.support.pictures import add_pictures
 
 pytestmark = pytest.mark.browser
 
@@ -42,6 +44,11 @@ def stock_the_shop(shop) -> None:
                  arrival=date.today() + timedelta(days=21))
     shop.product("SAU-1", name="Saucer", price="6.00", on_hand=40)
     shop.product("KET-1", name="Kettle", price="54.00", on_hand=0, policy=Policy.NEVER)
+    # Pictures drawn as the demo shop's are; the saucer has none (the placeholder).
+    add_pictures(shop.app, "CUP-1", drawing("cups", (60, 110, 150)))
+    add_pictures(shop.app, "TEA-1", drawing("teapot", (70, 78, 90)),
+                 drawing("teapot", (176, 58, 46)))
+    add_pictures(shop.app, "KET-1", drawing("kettle", (190, 190, 196)))
 
 
 def turn_on(page: Page, tab: str, *settings: str) -> None:

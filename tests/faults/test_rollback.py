@@ -193,6 +193,49 @@ def staff_change(change: str) -> Callable[[object], Callable[[], object]]:
 
 
 STAFF_STEPS = ["app.services.staff._audit", "Session.flush", "Session.commit"]
+
+
+def pictures_saved(shop) -> Callable[[], object]:
+    """The product form's Save with a new picture and a changed alt text."""
+    from app.models import ProductPicture
+    from app.pictures.images import prepare
+    from app.services.catalog import update_product
+    from tests.support.pictures import add_pictures, picture
+    shop.product("TEA", on_hand=3)
+    add_pictures(shop.app, "TEA", picture(20, 20, (1, 1, 1)))
+    new = prepare(picture(20, 20, (2, 2, 2)))
+
+    def save():
+        product = shop_product("TEA")
+        picture_id = db.session.scalar(select(ProductPicture.id))
+        update_product("TEA", product, None, new_pictures=[new],
+                       alt_texts={picture_id: "A new alt text"})
+    return save
+
+
+def picture_removed(shop) -> Callable[[], object]:
+    from app.models import ProductPicture
+    from app.services import pictures
+    from tests.support.pictures import add_pictures, picture
+    shop.product("TEA", on_hand=3)
+    add_pictures(shop.app, "TEA", picture(20, 20, (1, 1, 1)), picture(20, 20, (2, 2, 2)))
+
+    def remove():
+        first = db.session.scalar(select(ProductPicture.id).where(ProductPicture.position == 0))
+        pictures.remove("TEA", first, None)
+    return remove
+
+
+def shop_product(sku: str):
+    """The product form's data as saved (nothing changed but what the test adds)."""
+    from app.models import Product
+    from app.services.catalog import ProductData
+    p = db.session.scalar(select(Product).where(Product.sku == sku))
+    return ProductData(sku=p.sku, name=p.name, description=p.description, price=p.price,
+                       on_hand=p.on_hand, backorder_policy=p.backorder_policy,
+                       arrival_date=p.arrival_date, backorder_limit=p.backorder_limit)
+
+
 COMMON = ["app.services.records.log_event", "Session.flush", "Session.commit"]
 USE_CASES = {
     "checkout with split": (checkout_with_split, [
@@ -237,6 +280,13 @@ USE_CASES = {
         *STAFF_STEPS]),
     "deactivate an account": (staff_change("deactivate"), [
         "app.services.staff._lock_accounts", *STAFF_STEPS]),
+    "pictures saved": (pictures_saved, [
+        "app.services.pictures.locked", "app.services.pictures.describe",
+        "app.services.pictures.add", "app.pictures.files.save", "Session.flush",
+        "Session.commit"]),
+    "picture removed": (picture_removed, [
+        "app.services.pictures.locked", "app.services.pictures._renumber", "Session.flush",
+        "Session.commit"]),
 }
 CASES = [(use_case, target) for use_case, (_, targets) in USE_CASES.items()
          for target in targets]

@@ -57,7 +57,13 @@ def test_send_due_delivers_an_email_once(ctx, shop, mail_server):
     [email] = outbox()
     assert (message["To"], message["Subject"]) == ("shopper@example.com", email.subject)
     assert message["From"] == ctx.config["MAIL_FROM"]
-    assert message.get_content().replace("\r\n", "\n").strip() == email.body.strip()
+    # The text, and the same email as HTML (with the items' pictures) as its alternative.
+    assert message.get_content_type() == "multipart/alternative"
+    text_part, html_part = message.iter_parts()
+    assert text_part.get_content_type() == "text/plain"
+    assert text_part.get_content().replace("\r\n", "\n").strip() == email.body.strip()
+    assert html_part.get_content_type() == "text/html"
+    assert html_part.get_content().replace("\r\n", "\n").strip() == email.html.strip()
     assert (email.sent_at is not None, email.attempts, email.last_error) == (True, 1, "")
 
 

@@ -26,7 +26,7 @@ def url_args(shop):
     sku = shop.product("ACC-1", on_hand=3)
     reference, _ = shop.order({sku: 1})
     return {"sku": sku, "reference": reference, "tab": "sales-orders", "supplier_id": 1,
-            "user_id": 1, "action": "deactivate"}
+            "user_id": 1, "action": "deactivate", "picture_id": 1}
 
 
 def build(app, rule, args) -> str:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, raiseload
 from app.domain.buttons import Policy
 from app.extensions import db, page_cache
 from app.models import Order, Role
+from tests.support.pictures import add_pictures, picture
 
 
 @pytest.fixture
@@ -29,6 +30,7 @@ def full_shop(shop, orders):
     shop.settings(out_of_stock_checkout=True, create_backorder=True)
     shop.product("IN-1", on_hand=10)
     shop.product("OUT-1", on_hand=0, policy=Policy.ALWAYS)
+    add_pictures(shop.app, "IN-1", picture(40, 40, (1, 1, 1)), picture(40, 40, (2, 2, 2)))
     order, backorder = shop.order({"IN-1": 2, "OUT-1": 3})
     orders.pay(order, "5.00")
     orders.receive("OUT-1", 1)

@@ -351,3 +351,39 @@ def test_a_product_added_or_renamed_shows_in_the_catalogue_of_every_worker(
         conn.execute(text("UPDATE products SET name = 'Cherry' WHERE sku = 'B-1'"))
     for one in (client, other):
         assert "Cherry" in eventually(one, "/", "Cherry")
+
+
+def test_a_picture_added_described_or_removed_shows_in_every_worker(app, client, shop,
+                                                                   other_worker, count_queries):
+    """A picture change updates the product's row (pictures_version): its kept pages are
+    dropped here at once and in other workers once the commit reaches them."""
+    from app.services import pictures
+    from tests.support.pictures import add_pictures, picture
+
+    shop.product("P-1", on_hand=5)
+    other = other_worker.test_client()
+    for one in (client, other):
+        for url in ("/", "/products/P-1"):
+            view(one, url)
+            assert "placeholder.svg" in view(one, url)
+    kept_view(client, "/products/P-1", count_queries, "placeholder.svg")
+
+    add_pictures(app, "P-1", picture(30, 30, (5, 5, 5)))
+    for url in ("/", "/products/P-1"):
+        for one in (client, other):
+            page = eventually(one, url, 'alt="Product P-1"')
+            assert 'alt="Product P-1"' in page and "placeholder.svg" not in page
+    kept_view(client, "/products/P-1", count_queries, 'alt="Product P-1"')
+
+    picture_id = shop.read(lambda: db.session.scalar(text("SELECT id FROM product_pictures")))
+    add_pictures(app, "P-1", alt={picture_id: "Five grey pixels"})
+    for url in ("/", "/products/P-1"):
+        for one in (client, other):
+            assert 'alt="Five grey pixels"' in eventually(one, url, 'alt="Five grey pixels"')
+
+    with app.app_context():
+        pictures.remove("P-1", picture_id, user=None)
+        db.session.remove()
+    for url in ("/", "/products/P-1"):
+        for one in (client, other):
+            assert "placeholder.svg" in eventually(one, url, "placeholder.svg")

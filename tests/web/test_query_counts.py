@@ -8,6 +8,7 @@ import pytest
 from app.domain.buttons import Policy
 from app.domain.orders import OrderStatus
 from app.models import Role
+from tests.support.pictures import add_pictures, picture
 from tests.web.pages import Page
 
 
@@ -111,6 +112,45 @@ def test_catalogue_runs_the_same_statements_for_1_and_24_products(client, shop, 
         for i in range(1, 30):
             shop.product(f"P-{i:02}", on_hand=i % 3, policy=list(Policy)[i % 3])
     assert_constant("catalogue (1 vs 24 products)", count_queries, client, "/", grow)
+
+
+def test_catalogue_with_pictures_runs_the_same_statements_for_1_and_24_products(
+        app, client, shop, count_queries):
+    """The main pictures of a page of products come in one query, however many."""
+    shop.product("P-00", on_hand=1)
+    add_pictures(app, "P-00", picture(20, 20, (0, 0, 0)))
+
+    def grow():
+        for i in range(1, 30):
+            sku = shop.product(f"P-{i:02}", on_hand=1)
+            add_pictures(app, sku, *(picture(20, 20, (i, n, 0)) for n in range(i % 3 + 1)))
+    statements = assert_constant("catalogue with pictures (1 vs 24 products)", count_queries,
+                                 client, "/", grow)
+    assert sum("FROM product_pictures" in s for s in statements) == 1
+    assert client.get("/").get_data(as_text=True).count('src="/pictures/') == 24
+
+
+def test_product_page_runs_the_same_statements_for_1_and_12_pictures(app, client, shop,
+                                                                     count_queries):
+    shop.product("P-1", on_hand=2)
+    shop.product("P-2", on_hand=2)
+    add_pictures(app, "P-1", picture(20, 20))
+    add_pictures(app, "P-2", *(picture(20, 20, (n, 0, 0)) for n in range(12)))
+    assert_constant("product page (1 vs 12 pictures)", count_queries, client, "/products/P-1",
+                    lambda: None, "/products/P-2")
+
+
+def test_cart_with_pictures_runs_the_same_statements_for_1_and_20_lines(app, client, shop,
+                                                                       count_queries):
+    for i in range(20):
+        shop.product(f"P-{i:02}", on_hand=1)
+        add_pictures(app, f"P-{i:02}", picture(20, 20, (i, 0, 0)))
+    client.submit("/cart/add/P-00", {"quantity": "1"})
+
+    def grow():
+        for i in range(1, 20):
+            client.submit(f"/cart/add/P-{i:02}", {"quantity": "1"})
+    assert_constant("cart with pictures (1 vs 20 lines)", count_queries, client, "/cart", grow)
 
 
 def test_a_deep_catalogue_page_runs_what_the_first_runs(client, shop, count_queries):

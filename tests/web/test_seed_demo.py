@@ -39,3 +39,14 @@ def test_the_demo_shop_has_categories_to_filter_by(app, client):
         assert f'<a href="/?category={slug}">{name}</a>' in page
     gifts = client.get("/?category=gifts").get_data(as_text=True)
     assert "Stoneware cup" in gifts and "Tea caddy" in gifts and "Assam" not in gifts
+
+
+def test_seed_demo_draws_pictures_for_six_products_and_serves_them(app, client):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+
+    page = client.get("/").get_data(as_text=True)
+    sources = re.findall(r'src="(/pictures/[0-9a-f]{32}-thumb\.jpg)"', page)
+    assert len(sources) == 6 and page.count("placeholder.svg") == 2
+    for source in sources:
+        response = client.get(source)
+        assert response.status_code == 200 and response.mimetype == "image/jpeg"
