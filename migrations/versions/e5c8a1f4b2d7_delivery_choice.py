@@ -17,16 +17,15 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE, not batch mode: on SQLite, batch mode copies store_settings and the
+# copy loses the page cache's trigger on it (a settings change would no longer reach the
+# other processes' kept pages). SQLite adds and drops these columns in place.
 def upgrade():
-    with op.batch_alter_table('store_settings') as batch:
-        batch.add_column(sa.Column('offer_ship_together', sa.Boolean(), nullable=False,
-                                   server_default=sa.false()))
-    with op.batch_alter_table('orders') as batch:
-        batch.add_column(sa.Column('delivery', sa.String(length=32), nullable=True))
+    op.add_column('store_settings', sa.Column('offer_ship_together', sa.Boolean(),
+                                              nullable=False, server_default=sa.false()))
+    op.add_column('orders', sa.Column('delivery', sa.String(length=32), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('orders') as batch:
-        batch.drop_column('delivery')
-    with op.batch_alter_table('store_settings') as batch:
-        batch.drop_column('offer_ship_together')
+    op.drop_column('orders', 'delivery')
+    op.drop_column('store_settings', 'offer_ship_together')
