@@ -151,7 +151,9 @@ def plans_of_searches(typed: str, **kwargs) -> list[str]:
     captured = []
 
     def capture(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
+        # The search's own statement, not the main pictures read after it.
+        if statement.lstrip().upper().startswith("SELECT") and (
+                "products_fts" in statement or "search_vector" in statement):
             captured.append((statement, parameters))
 
     fresh()
