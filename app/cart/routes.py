@@ -1,3 +1,5 @@
+from datetime import date
+
 import stripe
 from flask import (abort, current_app, flash, jsonify, redirect, render_template,
                    url_for)
@@ -6,11 +8,12 @@ from app.cart import bp, cart
 from app import stripe_gateway
 from app.cart.forms import CARD, CardSetupForm, CartLineForm, CheckoutForm, RemoveForm
 from app.domain.buttons import BuyButton
+from app.domain.promise import arrival_for
 from app.domain.errors import AlreadySubmitted, DomainError
 from app.domain.money import format_money
 from app.services import cards, catalog, orders_read
 from app.services.checkout import Customer, place_order
-from app.services.promises import cart_promise
+from app.services.promises import cart_promise, incoming_units
 from app.services.settings import get_settings
 from app.shop.forms import MAX_QUANTITY, AddToCartForm
 
@@ -22,12 +25,32 @@ def load_cart() -> cart.Cart:
     products = catalog.products_by_sku(wanted)
     found = [(products[sku], qty) for sku, qty in sorted(wanted.items()) if sku in products]
     promised = cart_promise(found, settings)
+    dates = backorder_dates(found, promised) if settings.show_arrival_date else {}
     lines = [cart.CartLine(offer=catalog.offer_for(product, settings), quantity=qty,
-                           promised=line,
-                           arrival_date=product.arrival_date
-                           if settings.show_arrival_date and line.on_backorder else None)
+                           promised=line, arrival_date=dates.get(product.id, (None, False))[0],
+                           from_po=dates.get(product.id, (None, False))[1])
              for (product, qty), line in zip(found, promised.lines, strict=True)]
     return cart.Cart(lines=lines, promise=promised)
+
+
+def backorder_dates(found, promised) -> dict[int, tuple[date | None, bool]]:
+    """When each line's units on backorder would arrive: product id -> (date, from a PO).
+
+    They wait behind every unit already waiting, so the PO covering the last of them
+    gives the date; else the product's Date of arrival. One statement, only when a line
+    goes on backorder.
+    """
+    waiting = [(product, line.on_backorder)
+               for (product, _), line in zip(found, promised.lines, strict=True)
+               if line.on_backorder]
+    if not waiting:
+        return {}
+    incoming = incoming_units(product.id for product, _ in waiting)
+    dates = {}
+    for product, units in waiting:
+        expected = arrival_for(product.waiting, units, incoming[product.id])
+        dates[product.id] = (expected, True) if expected else (product.arrival_date, False)
+    return dates
 
 
 def line_forms(lines: list[cart.CartLine]) -> dict[str, CartLineForm]:

@@ -20,9 +20,13 @@ def transaction() -> Iterator[None]:
     session.connection(execution_options={"write_transaction": True})
     try:
         yield
+        # What the purchase orders cover follows the units this use case moved.
+        from app.services import approvals  # it uses services: imported when first needed
+        approvals.settle()
         session.commit()
     except BaseException:
         session.info.pop(AFTER_COMMIT, None)
+        session.info.pop(PROMISE_PRODUCTS, None)
         session.rollback()
         raise
     for name, args in session.info.pop(AFTER_COMMIT, []):
@@ -31,6 +35,7 @@ def transaction() -> Iterator[None]:
 
 
 AFTER_COMMIT = "jobs_after_commit"
+PROMISE_PRODUCTS = "promise_products"  # app/services/approvals.py: products to settle
 
 
 def after_commit(job: str, *args) -> None:
