@@ -116,7 +116,7 @@ def test_more_than_is_still_to_come_is_refused(units, outstanding, message):
         check_receipt("CUP-1", units, outstanding)
 
 
-@pytest.mark.parametrize("quantity, received", [(2, 2), (MAX_PO_QUANTITY, 0)])
+@pytest.mark.parametrize("quantity, received", [(2, 2), (MAX_PO_QUANTITY, 0), (1, 0)])
 def test_a_po_line_may_go_down_to_what_was_received(quantity, received):
     check_line_quantity("CUP-1", quantity, received)
 
@@ -124,6 +124,8 @@ def test_a_po_line_may_go_down_to_what_was_received(quantity, received):
 @pytest.mark.parametrize("quantity, received, message", [
     (1, 2, "2 of CUP-1 were received: the quantity cannot be less"),
     (MAX_PO_QUANTITY + 1, 0, "Enter a whole number up to 1,000,000"),
+    (0, 0, "Enter a whole number from 1 to 1,000,000"),
+    (-1, 0, "Enter a whole number from 1 to 1,000,000"),
 ])
 def test_a_po_line_below_what_was_received_or_above_the_limit_is_refused(
         quantity, received, message):
