@@ -207,10 +207,10 @@ def check_receipt(sku: str, units: int, outstanding: int) -> None:
 def check_line_quantity(sku: str, quantity: int, received: int) -> None:
     """A PO line's new quantity: never below what was received, at least one unit (a line
     of none is no line: cancel the PO instead), never above the limit."""
+    if quantity < 1:
+        raise PurchaseOrderRefused(f"Enter a whole number from 1 to {MAX_PO_QUANTITY:,}")
     if quantity < received:
         raise PurchaseOrderRefused(
             f"{received} of {sku} were received: the quantity cannot be less")
-    if quantity < 1:
-        raise PurchaseOrderRefused(f"Enter a whole number from 1 to {MAX_PO_QUANTITY:,}")
     if quantity > MAX_PO_QUANTITY:
         raise PurchaseOrderRefused(f"Enter a whole number up to {MAX_PO_QUANTITY:,}")
