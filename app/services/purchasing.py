@@ -148,8 +148,9 @@ def add_line(reference: str, version: int, sku: str, quantity: int,
     with transaction():
         po = _locked_po(reference, version)
         if po.status is not PoStatus.DRAFT:
+            # Above the forms: an Ordered PO's page has no Add line form to show it by.
             raise PurchaseOrderRefused("Lines are added while the purchase order is a Draft",
-                                       field="sku")
+                                       field="form")
         product = db.session.scalar(select(Product).where(Product.sku == sku))
         if product is None:
             raise PurchaseOrderRefused(f"There is no product {sku}", field="sku")
