@@ -55,6 +55,7 @@ RUN = {"examples": 0, "steps": 0}
 OUTCOMES: Counter = Counter()
 
 picks = st.integers(0, 30)  # which order (or purchase order) staff act on
+MAX_POS = 4  # POs per example: enough to cover and uncover, and steps left for the rest
 TODAY = date.today()
 rarely = st.integers(0, 9).map(lambda n: n == 0)
 
@@ -259,6 +260,10 @@ class ShopMachine(RuleBasedStateMachine):
 
     # -- purchase orders -----------------------------------------------------------------
 
+    def room_for_a_po(self) -> bool:
+        return len(self.po_references) < MAX_POS
+
+    @precondition(room_for_a_po)
     @rule(lines=st.dictionaries(st.sampled_from(SKUS), st.integers(1, 4), min_size=1),
           days=st.integers(0, 30), ordered=st.booleans())
     def create_po(self, lines, days, ordered):
@@ -280,7 +285,7 @@ class ShopMachine(RuleBasedStateMachine):
     @rule(action=st.sampled_from(["mark po ordered", "edit po", "receive po", "cancel po"]),
           pick=picks, days=st.integers(0, 40),
           quantities=st.lists(st.none() | st.integers(0, 6), max_size=3),
-          units=st.lists(st.integers(0, 2) | st.integers(0, 5), max_size=3),
+          units=st.lists(st.integers(1, 2) | st.integers(0, 5), min_size=1, max_size=3),
           close_short=rarely, stale=rarely, other=rarely)
     def change_po(self, action, pick, days, quantities, units, close_short, stale, other):
         """Staff act on a PO: one rule for the four PO actions, so the order rules above
