@@ -48,7 +48,9 @@ def settle() -> None:
     products = _products(ids)
     incoming = incoming_units(ids)
     for product in products.values():
-        product.incoming_date = arrival_for(product.waiting, 1, incoming[product.id])
+        expected = arrival_for(product.waiting, 1, incoming[product.id])
+        if product.incoming_date != expected:  # else no UPDATE, and no page cache notice
+            product.incoming_date = expected
     if get_settings().approve_covered:
         approve_covered(ids)
     db.session.flush()

@@ -43,12 +43,16 @@ def _fill_incoming_dates():
     `arrival_for(waiting, 1, incoming)` counts them)."""
     bind = op.get_bind()
     rows = bind.execute(sa.text(
-        "SELECT l.product_id, p.waiting, o.expected_date, l.quantity - l.received "
+        "SELECT l.product_id, p.waiting, o.expected_date, l.quantity - l.received AS units "
         "FROM purchase_order_lines l JOIN purchase_orders o ON o.id = l.purchase_order_id "
         "JOIN products p ON p.id = l.product_id "
         "WHERE o.status IN :incoming AND l.received < l.quantity AND NOT l.closed "
         "ORDER BY l.product_id, o.expected_date, o.id")
-        .bindparams(sa.bindparam('incoming', expanding=True)), {'incoming': list(INCOMING)})
+        .bindparams(sa.bindparam('incoming', expanding=True))
+        # SQLite hands dates back as text unless told the column's type.
+        .columns(sa.column('product_id', sa.Integer), sa.column('waiting', sa.Integer),
+                 sa.column('expected_date', sa.Date), sa.column('units', sa.Integer)),
+        {'incoming': list(INCOMING)})
     dates, passed = {}, {}
     for product_id, waiting, expected, units in rows:
         if product_id in dates:
