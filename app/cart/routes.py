@@ -8,9 +8,9 @@ from app.cart import bp, cart
 from app import stripe_gateway
 from app.cart.forms import CARD, CardSetupForm, CartLineForm, CheckoutForm, RemoveForm
 from app.domain.buttons import BuyButton
-from app.domain.promise import arrival_for
 from app.domain.errors import AlreadySubmitted, DomainError
 from app.domain.money import format_money
+from app.domain.promise import arrival_for
 from app.services import cards, catalog, orders_read
 from app.services.checkout import Customer, place_order
 from app.services.promises import cart_promise, incoming_units
@@ -26,10 +26,11 @@ def load_cart() -> cart.Cart:
     found = [(products[sku], qty) for sku, qty in sorted(wanted.items()) if sku in products]
     promised = cart_promise(found, settings)
     dates = backorder_dates(found, promised) if settings.show_arrival_date else {}
-    lines = [cart.CartLine(offer=catalog.offer_for(product, settings), quantity=qty,
-                           promised=line, arrival_date=dates.get(product.id, (None, False))[0],
-                           from_po=dates.get(product.id, (None, False))[1])
-             for (product, qty), line in zip(found, promised.lines, strict=True)]
+    lines = []
+    for (product, qty), line in zip(found, promised.lines, strict=True):
+        arrival, from_po = dates.get(product.id, (None, False))
+        lines.append(cart.CartLine(offer=catalog.offer_for(product, settings), quantity=qty,
+                                   promised=line, arrival_date=arrival, from_po=from_po))
     return cart.Cart(lines=lines, promise=promised)
 
 

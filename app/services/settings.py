@@ -2,10 +2,10 @@
 from collections.abc import Mapping
 from typing import Any
 
-from app.domain.orders import SplitRules
-from app.extensions import db
 from sqlalchemy import select
 
+from app.domain.orders import SplitRules
+from app.extensions import db
 from app.models import Product, SettingChange, StoreSettings, User
 from app.services import transaction
 
