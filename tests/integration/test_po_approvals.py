@@ -10,8 +10,9 @@ from app.services import purchasing
 from app.services.inventory import receive_stock
 from app.services.settings import update_settings
 
-from tests.support.purchasing import (assert_po_invariants, bought_product, in_days, line_ids,
-                                      po, receive, supplier, version)
+from tests.support.purchasing import (assert_po_invariants, assert_promise_invariants,
+                                      bought_product, in_days, line_ids, po, receive, supplier,
+                                      version)
 from tests.support.services import (assert_stock_invariants, fresh, move, order, place,
                                     product, save)
 
@@ -98,6 +99,7 @@ def test_a_po_change_that_uncovers_it_moves_it_back_to_new_backorder(tea, change
                                      "every waiting unit")
     assert_stock_invariants()
     assert_po_invariants()
+    assert_promise_invariants()
 
 
 def test_a_later_date_does_not_uncover_it(tea):
