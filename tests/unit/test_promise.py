@@ -236,5 +236,7 @@ def test_a_backorder_is_approved_while_every_waiting_unit_is_covered(
 
 
 def test_each_backorder_moves_on_its_own_coverage():
-    assert approval_moves([Backorder(1, NB, False, ((1, 1),)), Backorder(2, NB, False, ((0, 1),)),
+    # One with nothing waiting comes first: the others are still judged.
+    assert approval_moves([Backorder(9, NB, False, ()), Backorder(1, NB, False, ((1, 1),)),
+                           Backorder(2, NB, False, ((0, 1),)),
                            Backorder(3, BA, True, ((0, 1),))]) == {1: BA, 3: NB}
