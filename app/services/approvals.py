@@ -69,8 +69,9 @@ def approve_covered(product_ids: list[int]) -> dict[int, OrderStatus]:
     """Move the backorders waiting for these products as the purchase orders cover them;
     returns the orders moved (id -> new status).
 
-    Four statements to decide; to move, one lock, an UPDATE per direction and an INSERT
-    per distinct timeline message (the POs covering them), whatever the number of orders.
+    Three statements to decide (the backorders waiting, then the promise of their
+    products); to move, one lock, an UPDATE per direction and an INSERT per distinct
+    timeline message (the POs covering them), whatever the number of orders.
     """
     waiting_here = (select(OrderLine.order_id)
                     .where(OrderLine.product_id.in_(product_ids),
