@@ -34,18 +34,25 @@ from app.services.settings import get_settings
 NOTED = PROMISE_PRODUCTS  # in Session.info: the products whose coverage may have changed
 
 
-def note(product_ids: Iterable[int]) -> None:
-    """These products' waiting or incoming units change in this transaction."""
-    db.session.info.setdefault(NOTED, set()).update(product_ids)
+def note(products: Iterable[Product | int]) -> None:
+    """These products' waiting or incoming units change in this transaction: their rows
+    (locked by the use case, kept here so settle need not read them again) or their ids."""
+    noted = db.session.info.setdefault(NOTED, {})
+    for product in products:
+        if isinstance(product, Product):
+            noted[product.id] = product
+        else:
+            noted.setdefault(product, None)
 
 
 def settle() -> None:
     """Bring the noted products' incoming dates and their backorders' approval up to date."""
-    ids = sorted(db.session.info.pop(NOTED, ()))
-    if not ids:
+    noted = db.session.info.pop(NOTED, None)
+    if not noted:
         return
+    ids = sorted(noted)
     db.session.flush()
-    products = _products(ids)
+    products = _products(noted)
     incoming = incoming_units(ids)
     for product in products.values():
         expected = arrival_for(product.waiting, 1, incoming[product.id])
@@ -56,12 +63,13 @@ def settle() -> None:
     db.session.flush()
 
 
-def _products(ids: list[int]) -> dict[int, Product]:
-    """The products, from the session where the use case locked them; the rest locked now."""
-    found = {i: product for i in ids
-             if (product := db.session.identity_map.get(
+def _products(noted: dict[int, Product | None]) -> dict[int, Product]:
+    """The products, as the use case locked them (noted, or still in the session); the
+    rest locked now."""
+    found = {i: product for i, known in noted.items()
+             if (product := known or db.session.identity_map.get(
                  db.session.identity_key(Product, i))) is not None}
-    missing = [i for i in ids if i not in found]
+    missing = [i for i in noted if i not in found]
     return found | (lock_products(missing) if missing else {})
 
 

@@ -93,7 +93,7 @@ def place_order(items: Mapping[str, int], customer: Customer, once: str | None =
                                              waiting=line.on_backorder, order_id=order.id))
         db.session.execute(insert(OrderLine), lines)
         ledger.record_many(movements)
-        approvals.note(product.id for (product, _), line in zip(wanted, promised.lines)
+        approvals.note(product for (product, _), line in zip(wanted, promised.lines)
                        if line.on_backorder)
         backorder = None
         if settings.create_backorder and any(line.unallocated for line in order.lines):

@@ -133,7 +133,7 @@ def serve_waiting(product: Product, reference: str, user_id: int | None,
     units = sum(a.units for a in allocations)
     product.committed += units
     product.waiting -= units
-    approvals.note([product.id])
+    approvals.note([product])
     return sorted({a.order_id for a in allocations})
 
 

@@ -161,7 +161,7 @@ def _release_stock(order: Order, user: User | None) -> None:
         product.committed -= line.allocated
         product.waiting -= line.unallocated
         if line.unallocated:
-            approvals.note([product.id])
+            approvals.note([product])
         ledger.record(product.id, "cancel", committed=-line.allocated,
                       waiting=-line.unallocated, order_id=order.id, user_id=user_id)
         line.allocated = 0
@@ -205,7 +205,7 @@ def _change_quantities(order: Order, quantities: Mapping[int, int], user: User |
         product.committed += committed
         product.waiting += waiting
         if waiting:
-            approvals.note([product.id])
+            approvals.note([product])
         ledger.record(product.id, "quantity change", committed=committed, waiting=waiting,
                       order_id=order.id, user_id=user_id)
         if qty:

@@ -125,8 +125,9 @@ def _lock_po_products(reference: str) -> dict[int, Product]:
     row_id = po_id(reference)
     product_ids = db.session.scalars(select(PurchaseOrderLine.product_id).where(
         PurchaseOrderLine.purchase_order_id == row_id)).all() if row_id else []
-    approvals.note(product_ids)
-    return lock_products(product_ids)
+    products = lock_products(product_ids)
+    approvals.note(products.values())
+    return products
 
 
 def _locked_po(reference: str, version: int | None) -> PurchaseOrder:

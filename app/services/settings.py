@@ -51,5 +51,4 @@ def _approve_what_is_covered_now() -> None:
     from app.services import approvals  # it reads the settings: imported when needed
     from app.services.records import lock_products
     waiting = db.session.scalars(select(Product.id).where(Product.waiting > 0)).all()
-    lock_products(waiting)
-    approvals.note(waiting)
+    approvals.note(lock_products(waiting).values())
