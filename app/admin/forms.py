@@ -48,7 +48,7 @@ class SalesOrdersForm(SettingsForm):
     sections = {
         "Order Processing Rules": ["create_backorder", "disable_partial_backorder",
                                    "keep_empty_parent", "auto_release",
-                                   "ask_delay_confirmation"],
+                                   "approve_covered", "ask_delay_confirmation"],
         "Order Numbering": ["order_prefix", "backorder_suffix"],
     }
     create_backorder = BooleanField(
@@ -72,6 +72,13 @@ class SalesOrdersForm(SettingsForm):
                     "moves to New by itself and the shopper is emailed. A backorder that a "
                     "split leaves with all its stock (the shopper asked to wait) is released "
                     "by staff with Mark as New.")
+    approve_covered = BooleanField(
+        "Approve backorders covered by a purchase order",
+        description="A New Backorder whose waiting items are all on purchase orders that "
+                    "are ordered (or partly received) moves to Backorder Approved by itself, "
+                    "and back to New Backorder if a change to those purchase orders leaves "
+                    "an item uncovered. Each move is on the order's timeline. Turning it on "
+                    "applies it to the backorders waiting now.")
     ask_delay_confirmation = BooleanField(
         "Ask shoppers to confirm when a backorder is delayed",
         description="When a purchase order change moves a waiting order's expected date "

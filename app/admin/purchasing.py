@@ -51,8 +51,10 @@ def supplier(supplier_id: int):
     """Edit a supplier."""
     found = purchasing.find_supplier(supplier_id) or abort(404)
     form = SupplierForm(obj=found)
-    if form.validate_on_submit() and (done := _save_supplier(form, supplier_id)):
-        return done
+    if form.validate_on_submit():
+        if done := _save_supplier(form, supplier_id):
+            return done
+        found = purchasing.find_supplier(supplier_id)  # as saved: the refusal rolled back
     return render_template("admin/supplier_form.html", form=form, supplier=found), \
         (400 if form.is_submitted() else 200)
 

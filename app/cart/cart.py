@@ -50,6 +50,7 @@ class CartLine:
     quantity: int
     promised: LinePromise
     arrival_date: date | None  # for the units on backorder, when the shop shows dates
+    from_po: bool = False  # the date is a purchase order's: "expected about"
 
     @property
     def ship_now(self) -> int:

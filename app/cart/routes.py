@@ -1,3 +1,5 @@
+from datetime import date
+
 import stripe
 from flask import (abort, current_app, flash, jsonify, redirect, render_template,
                    url_for)
@@ -8,10 +10,10 @@ from app.cart.forms import CARD, CardSetupForm, CartLineForm, CheckoutForm, Remo
 from app.domain.buttons import BuyButton
 from app.domain.errors import AlreadySubmitted, DomainError
 from app.domain.money import format_money
-from app.domain.promise import order_date
+from app.domain.promise import arrival_for, order_date
 from app.services import cards, catalog, orders_read
 from app.services.checkout import Customer, place_order
-from app.services.promises import cart_promises
+from app.services.promises import cart_promises, incoming_units
 from app.services.settings import get_settings
 from app.shop.forms import MAX_QUANTITY, AddToCartForm
 
@@ -23,16 +25,37 @@ def load_cart() -> cart.Cart:
     products = catalog.products_by_sku(wanted)
     found = [(products[sku], qty) for sku, qty in sorted(wanted.items()) if sku in products]
     promised = cart_promises(found, settings)
-    lines = [cart.CartLine(offer=catalog.offer_for(product, settings), quantity=qty,
-                           promised=line,
-                           arrival_date=product.arrival_date
-                           if settings.show_arrival_date and line.on_backorder else None)
-             for (product, qty), line in zip(found, promised.split.lines, strict=True)]
+    dates = backorder_dates(found, promised.split) if settings.show_arrival_date else {}
+    lines = []
+    for (product, qty), line in zip(found, promised.split.lines, strict=True):
+        arrival, from_po = dates.get(product.id, (None, False))
+        lines.append(cart.CartLine(offer=catalog.offer_for(product, settings), quantity=qty,
+                                   promised=line, arrival_date=arrival, from_po=from_po))
     # Shipped together, the order leaves when its last waiting line arrives.
     together_date = order_date(line.arrival_date for line in lines if line.on_backorder) \
         if promised.together is not None else None
     return cart.Cart(lines=lines, promise=promised.split, together=promised.together,
                      together_date=together_date)
+
+
+def backorder_dates(found, promised) -> dict[int, tuple[date | None, bool]]:
+    """When each line's units on backorder would arrive: product id -> (date, from a PO).
+
+    They wait behind every unit already waiting, so the PO covering the last of them
+    gives the date; else the product's Date of arrival. One statement, only when a line
+    goes on backorder.
+    """
+    waiting = [(product, line.on_backorder)
+               for (product, _), line in zip(found, promised.lines, strict=True)
+               if line.on_backorder]
+    if not waiting:
+        return {}
+    incoming = incoming_units(product.id for product, _ in waiting)
+    dates = {}
+    for product, units in waiting:
+        expected = arrival_for(product.waiting, units, incoming[product.id])
+        dates[product.id] = (expected, True) if expected else (product.arrival_date, False)
+    return dates
 
 
 def line_forms(lines: list[cart.CartLine]) -> dict[str, CartLineForm]:

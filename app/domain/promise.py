@@ -8,10 +8,11 @@ unit is promised the product's Date of arrival, or nothing ("Date to be confirme
 """
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from app.domain.errors import DomainError
+from app.domain.orders import OrderStatus
 
 # The most units one purchase order line may hold: far inside INTEGER, and as much as
 # on hand may ever reach.
@@ -71,31 +72,94 @@ class Match:
     next_free: date | None
     uncovered: int  # waiting units no incoming unit covers
     spare: int  # incoming units no waiting unit is promised
+    # Waiting line id -> the PO numbers whose units cover it, in the order they arrive.
+    covering: dict[int, tuple[int, ...]] = field(default_factory=dict)
+
+
+def _supply(incoming: Iterable[Incoming]) -> list[list]:
+    """The incoming units as [expected date, units, PO number], in the order they are
+    promised: earliest expected date first, then lowest PO number."""
+    return [[item.expected, item.units, item.po_number]
+            for item in sorted(incoming, key=lambda i: (i.expected, i.po_number))
+            if item.units > 0]
 
 
 def match(waiting: Iterable[Waiting], incoming: Iterable[Incoming]) -> Match:
     """Match the waiting units of one product against its incoming units."""
-    supply = [[item.expected, item.units]
-              for item in sorted(incoming, key=lambda i: (i.expected, i.po_number))
-              if item.units > 0]
+    supply = _supply(incoming)
     at = 0  # the first incoming batch with units left
     lines: dict[int, Promised] = {}
+    covering: dict[int, tuple[int, ...]] = {}
     uncovered = 0
     for line in sorted(waiting, key=lambda w: (w.placed_at, w.line_id)):
-        need, covered, last = line.units, 0, None
+        need, covered, last, pos = line.units, 0, None, []
         while need > 0 and at < len(supply):
             units = min(need, supply[at][1])
             supply[at][1] -= units
             need -= units
             covered += units
             last = supply[at][0]
+            if supply[at][2] not in pos:
+                pos.append(supply[at][2])
             if supply[at][1] == 0:
                 at += 1
         uncovered += need
         lines[line.line_id] = Promised(covered=covered, date=last if need == 0 else None)
-    spare = sum(units for _, units in supply[at:])
+        covering[line.line_id] = tuple(pos)
+    spare = sum(units for _, units, _ in supply[at:])
     return Match(lines=lines, next_free=supply[at][0] if at < len(supply) else None,
-                 uncovered=uncovered, spare=spare)
+                 uncovered=uncovered, spare=spare, covering=covering)
+
+
+def arrival_for(waiting: int, units: int, incoming: Iterable[Incoming]) -> date | None:
+    """When `units` bought now would arrive: they wait behind the `waiting` units already
+    waiting (every one of them older), so they are covered by the incoming units after
+    those. The expected date of the PO covering the last of them; None when the incoming
+    units do not reach that far.
+
+    `arrival_for(waiting, 1, incoming)` is `match(...).next_free`: the date of the first
+    incoming unit not yet promised, which the product page shows.
+    """
+    position = waiting + units  # the last of them, counting from 1
+    if units <= 0:
+        return None
+    for expected, batch, _ in _supply(incoming):
+        if position <= batch:
+            return expected
+        position -= batch
+    return None
+
+
+@dataclass(frozen=True)
+class Backorder:
+    """A backorder whose approval may follow the purchase orders: its waiting lines as
+    (units covered by incoming units, units waiting)."""
+
+    order_id: int
+    status: OrderStatus
+    approved_by_po: bool  # moved to Backorder Approved by this rule, not by staff
+    lines: tuple[tuple[int, int], ...]
+
+
+def approval_moves(backorders: Iterable[Backorder]) -> dict[int, OrderStatus]:
+    """Which backorders move, with `Approve backorders covered by a purchase order` on.
+
+    A New Backorder whose every waiting unit is covered moves to Backorder Approved; one
+    this rule approved moves back to New Backorder once any waiting unit is uncovered.
+    A backorder staff approved stays (they may know of stock no PO shows), and one with
+    nothing waiting is left to the release rules.
+    """
+    moves: dict[int, OrderStatus] = {}
+    for order in backorders:
+        if not order.lines:
+            continue
+        covered = all(units_covered >= units for units_covered, units in order.lines)
+        if order.status is OrderStatus.NEW_BACKORDER and covered:
+            moves[order.order_id] = OrderStatus.BACKORDER_APPROVED
+        elif (order.status is OrderStatus.BACKORDER_APPROVED and order.approved_by_po
+              and not covered):
+            moves[order.order_id] = OrderStatus.NEW_BACKORDER
+    return moves
 
 
 def promised_date(promised: Promised, arrival_date: date | None) -> date | None:
@@ -141,7 +205,10 @@ def check_receipt(sku: str, units: int, outstanding: int) -> None:
 
 
 def check_line_quantity(sku: str, quantity: int, received: int) -> None:
-    """A PO line's new quantity: never below what was received, never above the limit."""
+    """A PO line's new quantity: never below what was received, at least one unit (a line
+    of none is no line: cancel the PO instead), never above the limit."""
+    if quantity < 1:
+        raise PurchaseOrderRefused(f"Enter a whole number from 1 to {MAX_PO_QUANTITY:,}")
     if quantity < received:
         raise PurchaseOrderRefused(
             f"{received} of {sku} were received: the quantity cannot be less")

@@ -60,6 +60,11 @@ class Product(db.Model):
         default=BackorderPolicy.STORE,
     )
     arrival_date: Mapped[date | None]
+    # The expected date of the first unit on its way (Ordered or Partly received purchase
+    # orders) that no waiting line is promised: when a unit bought now would arrive. Kept
+    # with `waiting` in the transactions that change it (app/services/approvals.py), so the
+    # product page reads it with the product and the page cache sees it change.
+    incoming_date: Mapped[date | None]
     backorder_limit: Mapped[int | None]
     # Where the product is bought: purchase orders to this supplier may hold it.
     supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"), index=True)

@@ -95,6 +95,9 @@ class Order(db.Model):
     placed_at: Mapped[Timestamp] = mapped_column(index=True)
     # Its promised date moved later and the shopper was asked: keep waiting, or cancel?
     awaiting_answer: Mapped[bool] = mapped_column(default=False)
+    # Backorder Approved by the purchase orders covering it (not by staff): it moves back
+    # to New Backorder by itself if they stop covering it.
+    approved_by_po: Mapped[bool] = mapped_column(default=False)
     # The card Stripe saved for this order only (Stripe's ids, never card data): its
     # backorders are charged to it when they are released.
     stripe_customer: Mapped[str | None] = mapped_column(String(255))

@@ -22,6 +22,8 @@ class StoreSettings(db.Model):
     out_of_stock_checkout: Mapped[bool] = mapped_column(default=False)
     show_arrival_date: Mapped[bool] = mapped_column(default=False)
     ask_delay_confirmation: Mapped[bool] = mapped_column(default=False)
+    # New Backorders whose waiting units purchase orders cover move to Backorder Approved.
+    approve_covered: Mapped[bool] = mapped_column(default=False)
     # The Payments tab: when a card pays for backordered items (a BackorderCharge value).
     charge_backorders: Mapped[str] = mapped_column(String(20), default="When they ship")
     # The Payments tab: checkout asks `Delivery` when a cart would split.

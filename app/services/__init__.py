@@ -20,10 +20,14 @@ def transaction() -> Iterator[None]:
     session.connection(execution_options={"write_transaction": True})
     try:
         yield
+        # What the purchase orders cover follows the units this use case moved.
+        from app.services import approvals  # it uses services: imported when first needed
+        approvals.settle()
         session.commit()
     except BaseException:
         session.info.pop(AFTER_COMMIT, None)
         session.info.pop(OUTBOX, None)  # the emails were rolled back with the change
+        session.info.pop(PROMISE_PRODUCTS, None)
         session.rollback()
         raise
     from app.jobs import JOBS, send_emails_after_commit  # they call services: imported late
@@ -35,6 +39,7 @@ def transaction() -> Iterator[None]:
 AFTER_COMMIT = "jobs_after_commit"
 # The outbox emails the transaction wrote (app/services/notifications.py queue).
 OUTBOX = "outbox_written"
+PROMISE_PRODUCTS = "promise_products"  # app/services/approvals.py: products to settle
 
 
 def after_commit(job: str, *args) -> None:

@@ -6,7 +6,7 @@ from app.domain.orders import Line, OrderStatus, plan_split
 from app.extensions import db
 from app.models import Order, OrderLine, Payment, StoreSettings, User
 from app.models.orders import CREDIT
-from app.services import notifications
+from app.services import approvals, notifications
 from app.services.records import (log_event, moved_units, next_order_number, next_suffix,
                                   reference, split_messages)
 from app.services.settings import split_rules
@@ -23,6 +23,8 @@ def split_order(order: Order, bko: Mapping[int, int], settings: StoreSettings,
                       split_rules(settings))
     if plan is None:
         return None
+    # A backorder of waiting units may be one the purchase orders cover.
+    approvals.note(line.product_id for line in order.lines if line.unallocated)
     if plan.order_becomes_backorder:
         order.status = OrderStatus.NEW_BACKORDER
         log_event(order, "split", "Every item is on backorder: the order is now a backorder", user)

@@ -191,6 +191,9 @@ class Offer:
     product: Product
     button: BuyButton
     arrival_date: date | None
+    # The date is a purchase order's ("Backorder: expected about ..."), not the product's
+    # own Date of arrival ("Expected ...").
+    from_po: bool
     most: int | None  # the most units one cart may take; None for no limit
     left: int | None  # the units the page counts: None for "In stock", else 0 to LOW_STOCK
 
@@ -202,9 +205,12 @@ class Offer:
 def offer_for(product: Product, settings: StoreSettings) -> Offer:
     stock = product.stock_view
     allows = settings.out_of_stock_checkout
+    button = buy_button(stock, allows)
     shows_date = settings.show_arrival_date and product.available <= 0
-    return Offer(product=product, button=buy_button(stock, allows),
-                 arrival_date=product.arrival_date if shows_date else None,
+    # A unit bought on backorder now arrives with the first incoming unit nobody waits for.
+    from_po = shows_date and button is BuyButton.BACKORDER and product.incoming_date is not None
+    arrival = (product.incoming_date if from_po else product.arrival_date) if shows_date else None
+    return Offer(product=product, button=button, arrival_date=arrival, from_po=from_po,
                  most=most_a_cart_may_take(stock, allows), left=units_left(product.available))
 
 
@@ -212,8 +218,9 @@ def offer_for(product: Product, settings: StoreSettings) -> Offer:
 # pages are dropped when a product's face changes (app/page_cache/): a sale that
 # leaves 37 instead of 38 keeps "In stock", and the page with it.
 FACE_COLUMNS = (Product.id, Product.sku, Product.name, Product.description, Product.price,
-                Product.arrival_date, Product.on_hand, Product.committed, Product.waiting,
-                Product.backorder_policy, Product.backorder_limit, Product.pictures_version)
+                Product.arrival_date, Product.incoming_date, Product.on_hand, Product.committed,
+                Product.waiting, Product.backorder_policy, Product.backorder_limit,
+                Product.pictures_version)
 
 
 def face(product) -> tuple:
@@ -222,7 +229,8 @@ def face(product) -> tuple:
                       policy=product.backorder_policy, waiting=product.waiting,
                       backorder_limit=product.backorder_limit)
     return (product.sku, product.name, product.description, product.price,
-            product.arrival_date, shown_stock(stock), product.pictures_version)
+            product.arrival_date, product.incoming_date, shown_stock(stock),
+            product.pictures_version)
 
 
 def faces(connection: Connection, product_ids: Iterable[int]) -> dict[int, tuple]:

@@ -10,7 +10,7 @@ from app.domain.errors import DomainError, InsufficientStock
 from app.domain.orders import OrderStatus
 from app.extensions import db
 from app.models import Order, OrderLine, Product
-from app.services import ledger, notifications, transaction
+from app.services import approvals, ledger, notifications, transaction
 from app.services.backorders import split_order
 from app.services.promises import cart_promises
 from app.services.records import (claim_submission, lock_products, log_event,
@@ -102,6 +102,8 @@ def place_order(items: Mapping[str, int], customer: Customer, once: str | None =
                                              waiting=line.on_backorder, order_id=order.id))
         db.session.execute(insert(OrderLine), lines)
         ledger.record_many(movements)
+        approvals.note(product for (product, _), line in zip(wanted, promised.lines)
+                       if line.on_backorder)
         backorder = None
         if settings.create_backorder and not order.ships_together \
                 and any(line.unallocated for line in order.lines):

@@ -13,7 +13,7 @@ from app.domain.stock import WaitingLine, allocate_fifo, check_on_hand_room
 from app.extensions import db
 from app.models import Order, OrderEvent, OrderLine, Product, StockMovement, User
 from app.models.types import UTCDateTime, utcnow
-from app.services import ledger, notifications, release_charges, transaction
+from app.services import approvals, ledger, notifications, release_charges, transaction
 from app.services.records import claim_submission, lock_products
 from app.services.settings import get_settings
 
@@ -135,6 +135,7 @@ def serve_waiting(product: Product, reference: str, user_id: int | None,
     units = sum(a.units for a in allocations)
     product.committed += units
     product.waiting -= units
+    approvals.note([product])
     return sorted({a.order_id for a in allocations})
 
 

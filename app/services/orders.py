@@ -12,7 +12,8 @@ from app.domain.orders import (BACKORDER_STATUSES, NOT_EDITABLE, SPLITTABLE_STAT
 from app.domain.payments import check_payment
 from app.extensions import db
 from app.models import Order, OrderLine, Payment, Product, User
-from app.services import cards, ledger, notifications, release_charges, transaction
+from app.services import (approvals, cards, ledger, notifications, release_charges,
+                          transaction)
 from app.services.backorders import split_order
 from app.services.inventory import charge_when_complete, serve_arrivals
 from app.services.records import lock_products, log_event, payment_message, status_message
@@ -136,6 +137,7 @@ def _move(order: Order, status: OrderStatus, user: User | None) -> None:
     check_move(old, status, fully_allocated, has_units=order.has_units)
     # The new status first: released stock must not flow back to this order.
     order.status = status
+    order.approved_by_po = False  # staff moved it: the purchase orders no longer do
     if status is OrderStatus.CANCELLED:
         _release_stock(order, user)
         # What the cards paid for this order goes back to them (a job, after commit).
@@ -160,6 +162,8 @@ def _release_stock(order: Order, user: User | None) -> None:
         product = products[line.product_id]
         product.committed -= line.allocated
         product.waiting -= line.unallocated
+        if line.unallocated:
+            approvals.note([product])
         ledger.record(product.id, "cancel", committed=-line.allocated,
                       waiting=-line.unallocated, order_id=order.id, user_id=user_id)
         line.allocated = 0
@@ -202,6 +206,8 @@ def _change_quantities(order: Order, quantities: Mapping[int, int], user: User |
         waiting = (qty - allocated) - line.unallocated
         product.committed += committed
         product.waiting += waiting
+        if waiting:
+            approvals.note([product])
         ledger.record(product.id, "quantity change", committed=committed, waiting=waiting,
                       order_id=order.id, user_id=user_id)
         if qty:

@@ -93,7 +93,22 @@ def promises(product_ids: Iterable[int],
             .where(OrderLine.product_id.in_(ids), OrderLine.allocated < OrderLine.quantity,
                    Order.status.in_(OPEN_STATUSES))):
         waiting[product_id].append(Waiting(line_id, order_id, placed_at, units))
+    incoming = incoming_units(ids)
+    arrival = dict(arrival_dates) if arrival_dates is not None else dict(db.session.execute(
+        select(Product.id, Product.arrival_date).where(Product.id.in_(ids))).all())
+    return {i: ProductPromise(match=match(waiting[i], incoming[i]), arrival_date=arrival.get(i),
+                              waiting=sum(w.units for w in waiting[i]),
+                              incoming=sum(n.units for n in incoming[i]))
+            for i in ids}
+
+
+def incoming_units(product_ids: Iterable[int]) -> dict[int, list[Incoming]]:
+    """The units on their way per product (Ordered and Partly received POs, less what was
+    received, unless closed short), in one statement."""
+    ids = sorted(set(product_ids))
     incoming: dict[int, list[Incoming]] = {i: [] for i in ids}
+    if not ids:
+        return incoming
     for product_id, po_row, expected, units in db.session.execute(
             select(PurchaseOrderLine.product_id, PurchaseOrder.id, PurchaseOrder.expected_date,
                    PurchaseOrderLine.quantity - PurchaseOrderLine.received)
@@ -103,12 +118,7 @@ def promises(product_ids: Iterable[int],
                    PurchaseOrderLine.closed.is_(False),
                    PurchaseOrder.status.in_(INCOMING_STATUSES))):
         incoming[product_id].append(Incoming(PO_FIRST + po_row, expected, units))
-    arrival = dict(arrival_dates) if arrival_dates is not None else dict(db.session.execute(
-        select(Product.id, Product.arrival_date).where(Product.id.in_(ids))).all())
-    return {i: ProductPromise(match=match(waiting[i], incoming[i]), arrival_date=arrival.get(i),
-                              waiting=sum(w.units for w in waiting[i]),
-                              incoming=sum(n.units for n in incoming[i]))
-            for i in ids}
+    return incoming
 
 
 def line_dates(orders: Iterable[Order],

@@ -27,7 +27,7 @@ from app.models import (Order, OrderLine, OutboxEmail, Product, PurchaseOrder,
                         PurchaseOrderLine, Supplier, User)
 from app.models.purchasing import po_id
 from app.models.types import utcnow
-from app.services import inventory, notifications, transaction
+from app.services import approvals, inventory, notifications, transaction
 from app.services.promises import promises
 from app.services.reports import BackorderRow, backorder_report
 from app.services.records import claim_submission, log_event, lock_products
@@ -118,6 +118,17 @@ def create_po(supplier_id: int, expected: date, today: date) -> PurchaseOrder:
     return po
 
 
+def _lock_po_products(reference: str) -> dict[int, Product]:
+    """Lock the products on a PO's lines, before the PO (products by id, then the PO): its
+    units on their way decide those products' promise (app/services/approvals.py)."""
+    row_id = po_id(reference)
+    product_ids = db.session.scalars(select(PurchaseOrderLine.product_id).where(
+        PurchaseOrderLine.purchase_order_id == row_id)).all() if row_id else []
+    products = lock_products(product_ids)
+    approvals.note(products.values())
+    return products
+
+
 def _locked_po(reference: str, version: int | None) -> PurchaseOrder:
     """The PO, row-locked, as the form saw it (else StalePurchaseOrder)."""
     row_id = po_id(reference)
@@ -137,8 +148,9 @@ def add_line(reference: str, version: int, sku: str, quantity: int,
     with transaction():
         po = _locked_po(reference, version)
         if po.status is not PoStatus.DRAFT:
+            # Above the forms: an Ordered PO's page has no Add line form to show it by.
             raise PurchaseOrderRefused("Lines are added while the purchase order is a Draft",
-                                       field="sku")
+                                       field="form")
         product = db.session.scalar(select(Product).where(Product.sku == sku))
         if product is None:
             raise PurchaseOrderRefused(f"There is no product {sku}", field="sku")
@@ -162,6 +174,7 @@ def save_po(reference: str, version: int, expected: date,
             quantities: Mapping[int, int]) -> PurchaseOrder:
     """Save a PO's expected date and line quantities (never below what was received)."""
     with transaction():
+        _lock_po_products(reference)
         po = _locked_po(reference, version)
         if po.status not in EDITABLE_STATUSES:
             raise PurchaseOrderRefused(f"A {po.status} purchase order cannot change",
@@ -183,6 +196,7 @@ def save_po(reference: str, version: int, expected: date,
 def mark_ordered(reference: str, version: int) -> PurchaseOrder:
     """Send a Draft PO: its units are incoming from now, and the supplier gets the lines."""
     with transaction():
+        _lock_po_products(reference)
         po = _locked_po(reference, version)
         if po.status is not PoStatus.DRAFT:
             raise PurchaseOrderRefused(f"This purchase order is already {po.status}",
@@ -209,6 +223,7 @@ def _email_supplier(po: PurchaseOrder) -> None:
 def cancel_po(reference: str, version: int) -> PurchaseOrder:
     """Cancel a PO nothing was received on: its units are no longer incoming."""
     with transaction():
+        _lock_po_products(reference)
         po = _locked_po(reference, version)
         if po.status not in {PoStatus.DRAFT, PoStatus.ORDERED}:
             raise PurchaseOrderRefused(
@@ -232,10 +247,7 @@ def receive_po(reference: str, version: int, units: Mapping[int, int], delivery:
     """
     with transaction():
         claim_submission(once)
-        row_id = po_id(reference)
-        product_ids = db.session.scalars(select(PurchaseOrderLine.product_id).where(
-            PurchaseOrderLine.purchase_order_id == row_id)).all() if row_id else []
-        products = lock_products(product_ids)  # products by id, then the PO
+        products = _lock_po_products(reference)  # products by id, then the PO
         po = _locked_po(reference, version)
         if po.status not in INCOMING_STATUSES:
             raise PurchaseOrderRefused(f"Nothing can be received on a {po.status} purchase order",

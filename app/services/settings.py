@@ -2,9 +2,11 @@
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import select
+
 from app.domain.orders import SplitRules
 from app.extensions import db
-from app.models import SettingChange, StoreSettings, User
+from app.models import Product, SettingChange, StoreSettings, User
 from app.services import transaction
 
 SETTINGS_ID = 1
@@ -37,4 +39,16 @@ def update_settings(changes: Mapping[str, Any], user: User | None) -> list[Setti
             logged.append(SettingChange(user_id=user.id if user else None, setting=name,
                                         old_value=str(old), new_value=str(new)))
         db.session.add_all(logged)
+        if changes.get("approve_covered") and any(
+                change.setting == "approve_covered" for change in logged):
+            _approve_what_is_covered_now()
     return logged
+
+
+def _approve_what_is_covered_now() -> None:
+    """The setting was just turned on: the backorders waiting now follow it too, in this
+    transaction (every product with units waiting, locked by id as any stock change)."""
+    from app.services import approvals  # it reads the settings: imported when needed
+    from app.services.records import lock_products
+    waiting = db.session.scalars(select(Product.id).where(Product.waiting > 0)).all()
+    approvals.note(lock_products(waiting).values())

@@ -122,3 +122,50 @@ def test_staff_order_waiting_units_and_the_shopper_follows_the_promise_to_dispat
     staff.goto("/admin/purchase-orders?status=Received")
     expect(staff.get_by_role("link", name="PO1001", exact=True)).to_be_visible()
     screenshot(staff, "purchase-orders")
+
+
+def test_an_admin_turns_on_approval_and_ordering_the_units_approves_the_backorder(
+        page, new_page, shop, sign_in_as):
+    from tests.support.purchasing import bought_product, po, supplier
+    shop.settings(out_of_stock_checkout=True, show_arrival_date=True, create_backorder=True)
+    tea = shop.read(supplier)
+    shop.read(lambda: bought_product("TEA-1", tea))
+    _, backorder = shop.order({"TEA-1": 2}, email="sam@example.com")
+    shop.read(lambda: po(tea, FIRST_DATE, {"TEA-1": 5}, ordered=False))
+
+    # 1. An admin turns the setting on, on the Sales Orders & Invoices tab.
+    admin = page
+    sign_in_as(Role.ADMIN)
+    admin.goto("/admin/settings/sales-orders")
+    admin.get_by_label("Approve backorders covered by a purchase order", exact=True).check()
+    admin.get_by_role("button", name="Save Changes", exact=True).click()
+    expect(admin.get_by_role("status")).to_have_text("Sales Orders & Invoices settings saved")
+
+    # 2. A shopper sees no date from a Draft; Mark as ordered brings it.
+    shopper = new_page()
+    shopper.goto("/products/TEA-1")
+    expect(shopper.get_by_text("expected about")).to_have_count(0)
+    admin.goto("/admin/purchase-orders/PO1001")
+    admin.get_by_role("button", name="Mark as ordered", exact=True).click()
+    expect(admin.get_by_role("status")).to_contain_text("PO1001 is ordered")
+    shopper.goto("/products/TEA-1")
+    expect(shopper.get_by_text(f"Backorder: expected about {day(FIRST_DATE)}")).to_be_visible()
+    expect(shopper.get_by_role("button", name="Backorder", exact=True)).to_be_enabled()
+    screenshot(shopper, "product-expected-about")
+
+    # 3. The backorder the PO covers is approved, and its timeline says by which PO.
+    admin.goto(f"/admin/orders/{backorder}")
+    expect(admin.get_by_role("heading", level=1)).to_contain_text("Backorder Approved")
+    expect(admin.get_by_text("Backorder Approved: covered by PO1001")).to_be_visible()
+
+    # 4. Fewer units than wait: it goes back to New Backorder.
+    admin.goto("/admin/purchase-orders/PO1001")
+    admin.get_by_label("Qty for TEA-1", exact=True).fill("1")
+    admin.get_by_role("button", name="Save", exact=True).click()
+    expect(admin.get_by_role("status")).to_have_text("PO1001 saved")
+    admin.goto(f"/admin/orders/{backorder}")
+    expect(admin.get_by_role("heading", level=1)).to_contain_text("New Backorder")
+    expect(admin.get_by_text("New Backorder: the purchase orders no longer cover every "
+                             "waiting unit")).to_be_visible()
+    shopper.goto("/products/TEA-1")
+    expect(shopper.get_by_text("expected about")).to_have_count(0)

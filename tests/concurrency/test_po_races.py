@@ -1,5 +1,6 @@
 """Purchase orders under load: receipts against POs racing checkouts, splits, cancels and
-PO edits that delay orders. Nothing deadlocks, no unit or receipt is lost or counted twice.
+PO edits that delay orders, with backorders approved by the POs. Nothing deadlocks, no unit
+or receipt is lost or counted twice, and every approval follows the POs.
 
 Locks: products by id, then the PO, then orders (app/services/purchasing.py).
 """
@@ -41,7 +42,7 @@ def receipt(reference: str, version: int, units: int):
 def test_receipts_against_pos_racing_checkouts_splits_cancels_and_po_edits_lose_nothing(
         app, shop):
     shop.settings(out_of_stock_checkout=True, show_arrival_date=True,
-                  ask_delay_confirmation=True)
+                  ask_delay_confirmation=True, approve_covered=True)
 
     def setup():
         tea = po_support.supplier()
@@ -93,3 +94,5 @@ def test_receipts_against_pos_racing_checkouts_splits_cancels_and_po_edits_lose_
             "the same receipt form posted twice is received once"
         assert_stock_adds_up(app)
         in_context(app, po_support.assert_po_invariants)
+        # Each product's incoming date and each backorder's approval as the POs now say.
+        in_context(app, po_support.assert_promise_invariants)

@@ -8,6 +8,7 @@ posts); the cases below that only make sense in this shop (its orders, its commi
 stock, who is signed in) are written out here.
 """
 import html
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,7 +18,7 @@ from app.domain.buttons import Policy
 from app.domain.orders import OrderStatus
 from app.extensions import db
 from app.models import Order, Role
-from app.services import orders
+from app.services import orders, purchasing
 from tests.conftest import Shop, _empty_tables
 from tests.support import bad_input as bad
 from tests.support.bad_input import LONG, NOT_CHOICE, SCRIPT, WHOLE_1_999, too_long
@@ -72,6 +73,8 @@ def world(app):
         return values
     values = shop.read(ids_and_versions)
 
+    values.update(shop.read(purchase_orders))
+
     shop.user("admin@example.com", Role.ADMIN)
     shop.user("staff@example.com", Role.STAFF)
     admin, staff, anon = app.test_client(), app.test_client(), app.test_client()
@@ -81,6 +84,65 @@ def world(app):
     assert admin.submit("/cart/add/TEA", {"quantity": "1"}).status_code == 302
     yield {"values": values, "clients": {"admin": admin, "staff": staff, "anon": anon}}
     _empty_tables(app)
+
+
+def purchase_orders() -> dict:
+    """Tea Co and Pot Co, a product bought from each, and a PO of TEA-1 in each state the
+    cases need: a Draft, an Ordered one with 2 of 6 received, and a Cancelled one."""
+    from tests.support.purchasing import bought_product, po, receive, supplier, version
+    tea = supplier("Tea Co")
+    pots = supplier("Pot Co", "orders@potco.example")
+    bought_product("TEA-1", tea)
+    bought_product("OTHER-1", pots)
+    draft = po(tea, in_days(5), {"TEA-1": 3}, ordered=False)
+    ordered = po(tea, in_days(5), {"TEA-1": 6})
+    receive(ordered, {"TEA-1": 2})
+    cancelled = po(tea, in_days(5), {"TEA-1": 1})
+    purchasing.cancel_po(cancelled, version(cancelled))
+    values = {"supplier": tea, "other_supplier": pots}
+    for name, reference in (("po_draft", draft), ("po_ordered", ordered),
+                            ("po_cancelled", cancelled)):
+        found = purchasing.find_po(reference)
+        values[name] = reference
+        values[f"{name}_version"] = found.version
+        values[f"{name}_stale"] = found.version - 1
+        values[f"{name}_line"] = found.lines[0].id
+    return values
+
+
+def in_days(days: int) -> date:
+    return date.today() + timedelta(days=days)
+
+
+def supplier_form(**changes) -> dict:
+    return {"name": "Leaf Co", "email": "orders@leafco.example", "lead_time_days": "14",
+            **changes}
+
+
+def new_po(**changes) -> dict:
+    return {"supplier_id": "{supplier}", "expected_date": in_days(3).isoformat(), **changes}
+
+
+def po_line(**changes) -> dict:
+    return {"version": "{po_draft_version}", "sku": "TEA-1", "quantity": "3",
+            "unit_cost": "4.00", **changes}
+
+
+def po_save(**changes) -> dict:
+    """The Ordered PO's Save: its date, and Qty for TEA-1 (6, of which 2 are in)."""
+    data = {"version": "{po_ordered_version}", "expected_date": in_days(5).isoformat(),
+            "qty_{po_ordered_line}": "6"}
+    for field, value in changes.items():
+        data["qty_{po_ordered_line}" if field == "qty" else field] = value
+    return data
+
+
+def po_receipt(name: str = "po_ordered", **changes) -> dict:
+    data = {"version": f"{{{name}_version}}", "reference": "DEL-9",
+            f"receive_{{{name}_line}}": "1"}
+    for field, value in changes.items():
+        data[f"receive_{{{name}_line}}" if field == "receive" else field] = value
+    return data
 
 
 def order_save(name: str, **changes) -> dict:
@@ -309,6 +371,86 @@ CASES = [
     ("admin", "GET", "/admin/products/NOPE", None, 404, None),
     ("admin", "GET", f"/admin/reports/backorders?sort={SCRIPT}", None, 200, None),
     ("admin", "GET", "/admin/reports/backorders?format=xml", None, 200, None),
+    # --- suppliers
+    *[("staff", "POST", "/admin/suppliers/new", supplier_form(**{row.field: row.value}),
+       row.status, row.message) for row in bad.SUPPLIER],
+    ("staff", "POST", "/admin/suppliers/new", supplier_form(name="tea co"), 400,
+     "There is already a supplier Tea Co"),
+    ("staff", "POST", "/admin/suppliers/{supplier}", supplier_form(name="Pot Co"), 400,
+     "There is already a supplier Pot Co"),
+    *[("staff", "POST", "/admin/suppliers/{supplier}", supplier_form(**{row.field: row.value}),
+       row.status, row.message) for row in bad.SUPPLIER if row.value in ("", "-1", "1.5")],
+    ("staff", "POST", "/admin/suppliers/99999", supplier_form(), 404, None),
+    ("staff", "GET", "/admin/suppliers/abc", None, 404, None),
+    # --- a new purchase order: its date is today or later
+    *[("staff", "POST", "/admin/purchase-orders/new", new_po(**{row.field: row.value}),
+       row.status, row.message) for row in bad.NEW_PO],
+    ("staff", "POST", "/admin/purchase-orders/new",
+     new_po(expected_date=in_days(-1).isoformat()), 409, "Enter today's date or a later one"),
+    ("staff", "POST", "/admin/purchase-orders/new", new_po(supplier_id="-1"), 400, NOT_CHOICE),
+    # --- PO lines: unknown SKUs, another supplier's product, bad quantities and costs
+    *[("staff", "POST", "/admin/purchase-orders/{po_draft}/lines",
+       po_line(**{row.field: row.value}), row.status, row.message) for row in bad.PO_LINE],
+    ("staff", "POST", "/admin/purchase-orders/{po_draft}/lines", po_line(quantity="1000001"),
+     400, bad.PO_UNITS),
+    ("staff", "POST", "/admin/purchase-orders/{po_draft}/lines", po_line(sku="TEA"), 409,
+     "TEA is not bought from Tea Co"),
+    ("staff", "POST", "/admin/purchase-orders/{po_draft}/lines",
+     po_line(version="{po_draft_stale}"), 409, "This purchase order changed since you opened it"),
+    ("staff", "POST", "/admin/purchase-orders/{po_ordered}/lines",
+     po_line(version="{po_ordered_version}"), 409,
+     "Lines are added while the purchase order is a Draft"),
+    ("staff", "POST", "/admin/purchase-orders/{po_draft}/lines", po_line(version="abc"), 400,
+     None),
+    # --- the PO's Save: Qty never below what was received, nor below 1; its date
+    *[("staff", "POST", "/admin/purchase-orders/{po_ordered}", po_save(qty=value), 400,
+       message) for value, message in [
+        ("0", bad.PO_UNITS), ("-1", bad.PO_UNITS), ("1.5", bad.NOT_INTEGER),
+        (bad.HUGE, bad.PO_UNITS), ("1000001", bad.PO_UNITS), ("abc", bad.NOT_INTEGER),
+        ("", "Enter a Qty")]],
+    ("staff", "POST", "/admin/purchase-orders/{po_ordered}", po_save(qty="1"), 409,
+     "2 of TEA-1 were received: the quantity cannot be less"),
+    *[("staff", "POST", "/admin/purchase-orders/{po_ordered}", po_save(expected_date=value),
+       400, message) for value, message in [
+        ("", "Enter the date the delivery is expected"), ("2025-13-45", bad.NOT_DATE),
+        (LONG, bad.NOT_DATE), (SCRIPT, bad.NOT_DATE)]],
+    ("staff", "POST", "/admin/purchase-orders/{po_ordered}",
+     po_save(version="{po_ordered_stale}"), 409,
+     "This purchase order changed since you opened it"),
+    ("staff", "POST", "/admin/purchase-orders/{po_cancelled}",
+     {"version": "{po_cancelled_version}", "expected_date": in_days(5).isoformat(),
+      "qty_{po_cancelled_line}": "1"}, 409, "A Cancelled purchase order cannot change"),
+    ("staff", "POST", "/admin/purchase-orders/PO9999", po_save(), 404, None),
+    ("staff", "POST", f"/admin/purchase-orders/{SCRIPT}", po_save(), 404, None),
+    ("staff", "GET", "/admin/purchase-orders/PO1", None, 404, None),
+    ("staff", "GET", f"/admin/purchase-orders/{LONG}", None, 404, None),
+    ("staff", "GET", "/admin/purchase-orders?status=Shipped", None, 404, None),
+    # --- receiving: beyond what is still to come, on a cancelled PO, a stale form
+    *[("staff", "POST", "/admin/purchase-orders/{po_ordered}/receive",
+       po_receipt(receive=row.value), row.status, row.message) for row in bad.PO_RECEIPT],
+    ("staff", "POST", "/admin/purchase-orders/{po_ordered}/receive",
+     po_receipt(receive=bad.DIGITS), 400, bad.NOT_INTEGER),
+    ("staff", "POST", "/admin/purchase-orders/{po_ordered}/receive",
+     po_receipt(reference=LONG), 400, too_long(80)),
+    ("staff", "POST", "/admin/purchase-orders/{po_ordered}/receive",
+     po_receipt(version="{po_ordered_stale}"), 409,
+     "This purchase order changed since you opened it"),
+    ("staff", "POST", "/admin/purchase-orders/{po_cancelled}/receive", po_receipt("po_cancelled"),
+     409, "Nothing can be received on a Cancelled purchase order"),
+    ("staff", "POST", "/admin/purchase-orders/{po_draft}/receive", po_receipt("po_draft"),
+     409, "Nothing can be received on a Draft purchase order"),
+    # --- the PO's buttons
+    ("staff", "POST", "/admin/purchase-orders/{po_cancelled}/ordered",
+     {"version": "{po_cancelled_version}"}, 409, "This purchase order is already Cancelled"),
+    ("staff", "POST", "/admin/purchase-orders/{po_draft}/ordered",
+     {"version": "{po_draft_stale}"}, 409, "This purchase order changed since you opened it"),
+    ("staff", "POST", "/admin/purchase-orders/{po_ordered}/cancel",
+     {"version": "{po_ordered_version}"}, 409,
+     "A Partly received purchase order cannot be cancelled"),
+    ("staff", "POST", "/admin/purchase-orders/{po_draft}/cancel", {"version": "abc"}, 400,
+     "This form is out of date: try again"),
+    ("staff", "POST", "/admin/purchase-orders/{po_draft}/cancel",
+     {"version": "{po_draft_stale}"}, 409, "This purchase order changed since you opened it"),
 ]
 
 

@@ -1,16 +1,19 @@
 """Shortcuts for purchase orders: a supplier, a product bought from it, a PO ordered,
-and the checks that hold for POs between any two use cases."""
+and the checks that hold for POs and the promise between any two use cases."""
 from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
 from app.domain.buttons import Policy
-from app.domain.promise import INCOMING_STATUSES, PoStatus, status_after_receipt
+from app.domain.orders import BACKORDER_STATUSES, OrderStatus
+from app.domain.promise import INCOMING_STATUSES, PoStatus, arrival_for, status_after_receipt
 from app.extensions import db
-from app.models import Product, PurchaseOrder, PurchaseOrderLine, StockMovement
+from app.models import Order, OrderLine, Product, PurchaseOrder, PurchaseOrderLine, StockMovement
 from app.services import purchasing
 from app.services.catalog import ProductData, create_product
+from app.services.promises import incoming_units, promises
+from app.services.settings import get_settings
 
 TODAY = date.today()
 
@@ -94,4 +97,47 @@ def assert_po_invariants() -> None:
             sku = db.session.get(Product, product_id).sku
             problems.append(f"{sku}: {on_pos.get(product_id)} received on POs, "
                             f"{in_ledger.get(product_id)} in the ledger")
+    assert not problems, problems
+
+
+def assert_promise_invariants() -> None:
+    """Incoming units cover waiting ones as far as both go, never more; each product's
+    incoming date is its first incoming unit no waiting line is promised; with `Approve
+    backorders covered by a purchase order` on, no New Backorder is covered whole and every
+    backorder the POs approved still is."""
+    db.session.rollback()
+    problems = []
+    products = {p.id: p for p in db.session.scalars(select(Product))}
+    found = promises(products)
+    incoming = incoming_units(products)
+    for product_id, promise in found.items():
+        product = products[product_id]
+        covered = sum(p.covered for p in promise.match.lines.values())
+        if covered != min(promise.waiting, promise.incoming):
+            problems.append(f"{product.sku}: {covered} covered of {promise.waiting} waiting "
+                            f"and {promise.incoming} incoming")
+        if promise.waiting != product.waiting:
+            problems.append(f"{product.sku}: waiting {product.waiting}, lines {promise.waiting}")
+        expected = arrival_for(product.waiting, 1, incoming[product_id])
+        if product.incoming_date != expected:
+            problems.append(f"{product.sku}: incoming date {product.incoming_date}, "
+                            f"the POs say {expected}")
+    if get_settings().approve_covered:
+        coverage: dict[int, list[bool]] = {}
+        for line in db.session.scalars(select(OrderLine).where(
+                OrderLine.allocated < OrderLine.quantity)):
+            promised = found[line.product_id].match.lines.get(line.id)
+            coverage.setdefault(line.order_id, []).append(
+                promised is not None and promised.covered == line.unallocated)
+        for order in db.session.scalars(select(Order).where(
+                Order.status.in_(BACKORDER_STATUSES))):
+            lines = coverage.get(order.id)
+            if not lines:
+                continue
+            if order.status is OrderStatus.NEW_BACKORDER and all(lines):
+                problems.append(f"{order.reference}: covered whole but not approved")
+            if order.status is OrderStatus.BACKORDER_APPROVED and order.approved_by_po \
+                    and not all(lines):
+                problems.append(f"{order.reference}: approved by the POs but not covered")
+    db.session.rollback()
     assert not problems, problems

@@ -5,10 +5,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.promise import (MAX_PO_QUANTITY, Incoming, Promised, PoStatus,
-                                PurchaseOrderRefused, Waiting, check_line_quantity,
-                                check_receipt, match, moved_later, order_date, promised_date,
-                                status_after_receipt)
+from app.domain.orders import OrderStatus
+from app.domain.promise import (MAX_PO_QUANTITY, Backorder, Incoming, Promised, PoStatus,
+                                PurchaseOrderRefused, Waiting, approval_moves, arrival_for,
+                                check_line_quantity, check_receipt, match, moved_later,
+                                order_date, promised_date, status_after_receipt)
 
 MONDAY = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 DEC_10, DEC_20, DEC_30 = date(2026, 12, 10), date(2026, 12, 20), date(2026, 12, 30)
@@ -115,7 +116,7 @@ def test_more_than_is_still_to_come_is_refused(units, outstanding, message):
         check_receipt("CUP-1", units, outstanding)
 
 
-@pytest.mark.parametrize("quantity, received", [(2, 2), (MAX_PO_QUANTITY, 0)])
+@pytest.mark.parametrize("quantity, received", [(2, 2), (MAX_PO_QUANTITY, 0), (1, 0)])
 def test_a_po_line_may_go_down_to_what_was_received(quantity, received):
     check_line_quantity("CUP-1", quantity, received)
 
@@ -123,6 +124,8 @@ def test_a_po_line_may_go_down_to_what_was_received(quantity, received):
 @pytest.mark.parametrize("quantity, received, message", [
     (1, 2, "2 of CUP-1 were received: the quantity cannot be less"),
     (MAX_PO_QUANTITY + 1, 0, "Enter a whole number up to 1,000,000"),
+    (0, 0, "Enter a whole number from 1 to 1,000,000"),
+    (-1, 0, "Enter a whole number from 1 to 1,000,000"),
 ])
 def test_a_po_line_below_what_was_received_or_above_the_limit_is_refused(
         quantity, received, message):
@@ -160,3 +163,80 @@ def test_every_waiting_unit_is_promised_at_most_one_incoming_unit_and_units_are_
     covered_dates = [d for d in dates if d is not None]
     assert covered_dates == sorted(covered_dates)
     assert None not in dates[:len(covered_dates)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(waiting_lines, incoming_lines, st.integers(1, 30))
+def test_units_bought_now_arrive_with_the_incoming_unit_after_every_waiting_one(
+        lines, incoming, units):
+    """arrival_for counts past the units waiting: the same as matching a newest line."""
+    waiting_units = sum(line.units for line in lines)
+    assert arrival_for(waiting_units, 1, incoming) == match(lines, incoming).next_free
+    newest = waiting(999, 10_000, units)
+    assert arrival_for(waiting_units, units, incoming) == \
+        match([*lines, newest], incoming).lines[999].date
+
+
+# (units waiting ahead, units bought now, incoming units, their date)
+ARRIVALS = [
+    pytest.param(0, 1, [], None, id="nothing-incoming"),
+    pytest.param(0, 2, [Incoming(1001, DEC_10, 2)], DEC_10, id="exactly-covered"),
+    pytest.param(0, 3, [Incoming(1001, DEC_10, 2)], None, id="one-unit-short"),
+    pytest.param(2, 1, [Incoming(1001, DEC_10, 2)], None, id="every-unit-promised"),
+    pytest.param(1, 1, [Incoming(1001, DEC_10, 2)], DEC_10, id="the-last-free-unit"),
+    pytest.param(2, 1, [Incoming(1001, DEC_10, 2), Incoming(1002, DEC_20, 1)], DEC_20,
+                 id="the-next-po"),
+    pytest.param(1, 2, [Incoming(1001, DEC_10, 2), Incoming(1002, DEC_20, 1)], DEC_20,
+                 id="spanning-two-pos-the-last-unit-decides"),
+    pytest.param(0, 1, [Incoming(1002, DEC_20, 1), Incoming(1001, DEC_30, 1),
+                        Incoming(1003, DEC_10, 0)], DEC_20, id="earliest-date-first-empty-skipped"),
+    pytest.param(1, 1, [Incoming(1002, DEC_10, 1), Incoming(1001, DEC_10, 1)], DEC_10,
+                 id="same-date"),
+    pytest.param(0, 0, [Incoming(1001, DEC_10, 2)], None, id="no-units-no-date"),
+]
+
+
+@pytest.mark.parametrize("ahead, units, incoming, expected", ARRIVALS)
+def test_units_bought_now_are_promised_the_po_covering_the_last_of_them(
+        ahead, units, incoming, expected):
+    assert arrival_for(ahead, units, incoming) == expected
+
+
+def test_match_names_the_pos_covering_each_line_in_the_order_they_arrive():
+    result = match([waiting(1, 0, 3), waiting(2, 1, 1)],
+                   [Incoming(1002, DEC_20, 5), Incoming(1001, DEC_10, 2)])
+    assert result.covering == {1: (1001, 1002), 2: (1002,)}
+    assert match([waiting(1, 0, 1)], []).covering == {1: ()}
+
+
+NB, BA = OrderStatus.NEW_BACKORDER, OrderStatus.BACKORDER_APPROVED
+
+# (status, approved by the POs, (covered, waiting) per line, the move)
+APPROVALS = [
+    pytest.param(NB, False, ((2, 2),), BA, id="covered-whole"),
+    pytest.param(NB, False, ((2, 2), (1, 1)), BA, id="every-line-covered"),
+    pytest.param(NB, False, ((1, 2),), None, id="one-unit-short"),
+    pytest.param(NB, False, ((2, 2), (0, 1)), None, id="another-line-uncovered"),
+    pytest.param(NB, False, (), None, id="nothing-waiting-is-left-to-release"),
+    pytest.param(BA, True, ((2, 2),), None, id="still-covered-stays"),
+    pytest.param(BA, True, ((1, 2),), NB, id="one-unit-uncovered-goes-back"),
+    pytest.param(BA, True, ((0, 1), (1, 1)), NB, id="a-line-uncovered-goes-back"),
+    pytest.param(BA, False, ((0, 2),), None, id="staff-approved-stays"),
+    pytest.param(BA, True, (), None, id="approved-with-nothing-waiting-stays"),
+    pytest.param(OrderStatus.NEW, False, ((2, 2),), None, id="not-a-backorder"),
+    pytest.param(OrderStatus.ON_HOLD, True, ((0, 2),), None, id="on-hold-not-a-backorder"),
+]
+
+
+@pytest.mark.parametrize("status, by_po, lines, expected", APPROVALS)
+def test_a_backorder_is_approved_while_every_waiting_unit_is_covered(
+        status, by_po, lines, expected):
+    moves = approval_moves([Backorder(7, status, by_po, lines)])
+    assert moves == ({} if expected is None else {7: expected})
+
+
+def test_each_backorder_moves_on_its_own_coverage():
+    # One with nothing waiting comes first: the others are still judged.
+    assert approval_moves([Backorder(9, NB, False, ()), Backorder(1, NB, False, ((1, 1),)),
+                           Backorder(2, NB, False, ((0, 1),)),
+                           Backorder(3, BA, True, ((0, 1),))]) == {1: BA, 3: NB}

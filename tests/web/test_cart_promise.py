@@ -147,3 +147,37 @@ def test_the_backorder_email_staff_trigger_shows_a_date_only_when_the_shop_shows
     assert "They are on backorder N1002" in backorder
     assert (SHOWN in placed) is shown
     assert (SHOWN in backorder) is shown
+
+
+@pytest.mark.parametrize("shown", [True, False], ids=["dates-shown", "dates-off"])
+def test_a_pos_date_is_the_one_shown_for_units_bought_now_wherever_a_shopper_looks(
+        client, shop, shown):
+    from tests.support.purchasing import bought_product, in_days, po, supplier
+    shop.settings(out_of_stock_checkout=True, create_backorder=True, show_arrival_date=shown)
+    tea = shop.read(supplier)
+    shop.read(lambda: bought_product("POT-1", tea, arrival=ARRIVAL))
+    shop.read(lambda: po(tea, in_days(10), {"POT-1": 1}))
+    shop.read(lambda: po(tea, in_days(20), {"POT-1": 5}))
+    first, second = f"{in_days(10):%d %b %Y}", f"{in_days(20):%d %b %Y}"
+
+    product = Page(client.get("/products/POT-1"))
+    assert (f"Backorder: expected about {first}" in product) is shown
+    assert SHOWN not in product  # the PO's date, not the product's Date of arrival
+    client.submit("/cart/add/POT-1", {"quantity": "2"})
+    # The second unit comes on the second PO: the cart says when the last one arrives.
+    assert (f"expected about {second}" in Page(client.get("/cart"))) is shown
+    assert (f"expected about {second}" in Page(client.get("/checkout"))) is shown
+    status = check_out(client)
+    assert (second in status) is shown
+    assert first not in status
+    # The first PO's unit and one of the second's are promised now: the next unit bought
+    # comes on the second PO.
+    assert (f"Backorder: expected about {second}" in Page(client.get("/products/POT-1"))) \
+        is shown
+
+
+def test_without_a_po_the_product_page_keeps_its_date_of_arrival_wording(client, shop):
+    shop.settings(out_of_stock_checkout=True, show_arrival_date=True)
+    shop.product("POT-1", on_hand=0, arrival=ARRIVAL)
+    page = Page(client.get("/products/POT-1"))
+    assert f"Expected {SHOWN}" in page and "expected about" not in page

@@ -14,7 +14,9 @@ from app import create_app
 from app.config import TestConfig
 from app.extensions import db, page_cache
 from app.page_cache import CSRF_MARK, ONCE_MARK, Kept, Store
+from app.services import purchasing
 from app.services.inventory import receive_stock
+from app.services.settings import update_settings
 
 ONCE = re.compile(r'name="once" value="([^"]+)"')
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -387,3 +389,70 @@ def test_a_picture_added_described_or_removed_shows_in_every_worker(app, client,
     for url in ("/", "/products/P-1"):
         for one in (client, other):
             assert "placeholder.svg" in eventually(one, url, "placeholder.svg")
+
+
+# The date a unit bought now would arrive, from the purchase orders
+
+def buying_tea(app) -> int:
+    """A backorderable product out of stock, bought from a supplier, dates shown."""
+    from tests.support.purchasing import bought_product, supplier
+    with app.app_context():
+        update_settings({"out_of_stock_checkout": True, "show_arrival_date": True}, None)
+        tea = supplier()
+        bought_product("TEA-1", tea)
+        bought_product("POT-1", tea)
+        db.session.remove()
+    return tea
+
+
+def in_app(app, fn):
+    with app.app_context():
+        result = fn()
+        db.session.remove()
+    return result
+
+
+def about(days: int) -> str:
+    from tests.support.purchasing import in_days
+    return f"Backorder: expected about {in_days(days):%d %b %Y}"
+
+
+def test_a_po_date_change_turns_the_product_pages_date_in_every_worker(
+        app, client, shop, other_worker, count_queries):
+    from tests.support.purchasing import in_days, po, version
+    tea = buying_tea(app)
+    reference = in_app(app, lambda: po(tea, in_days(10), {"TEA-1": 5}))
+    other = other_worker.test_client()
+    for one in (client, other):
+        assert about(10) in eventually(one, "/products/TEA-1", about(10))
+        kept_view(one, "/products/TEA-1", count_queries, about(10))
+    kept_view(client, "/products/POT-1", count_queries, "Out of stock")
+
+    in_app(app, lambda: purchasing.save_po(reference, version(reference), in_days(20), {}))
+    # In this process at once; in the other once the commit reaches it.
+    assert about(20) in view(client, "/products/TEA-1")
+    assert about(20) in eventually(other, "/products/TEA-1", about(20))
+    assert about(20) in view(client, "/")
+    # The other product's page was not touched: still kept, no SQL.
+    kept_view(client, "/products/POT-1", count_queries, "Out of stock")
+
+    in_app(app, lambda: purchasing.cancel_po(reference, version(reference)))
+    assert "expected about" not in view(client, "/products/TEA-1")
+    deadline = time.monotonic() + 5
+    while "expected about" in view(other, "/products/TEA-1") and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert "expected about" not in view(other, "/products/TEA-1")
+
+
+def test_shoppers_taking_the_incoming_units_move_the_date_to_the_next_po(
+        app, client, shop, watching):
+    from tests.support.purchasing import in_days, po
+    tea = buying_tea(app)
+    in_app(app, lambda: po(tea, in_days(10), {"TEA-1": 2}))
+    in_app(app, lambda: po(tea, in_days(30), {"TEA-1": 2}))
+    assert about(10) in view(client, "/products/TEA-1")
+    checkout(app, "TEA-1", 2)
+    assert about(30) in view(client, "/products/TEA-1")
+    checkout(app, "TEA-1", 2)
+    page = view(client, "/products/TEA-1")
+    assert "expected about" not in page and ">Backorder</button>" in page

@@ -296,3 +296,38 @@ def test_staff_accounts_page_runs_the_same_statements_for_2_and_40_accounts(
     assert len(statements) <= 4, "\n".join(statements)
     assert_constant("staff accounts, audit page 2", count_queries, admin_client,
                     "/admin/users?page=2", lambda: None)
+
+
+def test_product_page_with_dates_from_purchase_orders_runs_what_it_runs_without(
+        client, shop, count_queries):
+    """The first incoming unit's date is kept on the product: no statement to read it."""
+    from tests.support.purchasing import bought_product, in_days, po, supplier
+    shop.settings(out_of_stock_checkout=True, show_arrival_date=True)
+    tea = shop.read(supplier)
+    shop.read(lambda: bought_product("P-1", tea))
+
+    def grow():
+        for days in range(20):
+            shop.read(lambda: po(tea, in_days(days + 1), {"P-1": 2}))
+        shop.order({"P-1": 3})
+    statements = assert_constant("product page (no PO vs 20 POs and orders waiting)",
+                                 count_queries, client, "/products/P-1", grow)
+    assert not any("purchase_order" in s for s in statements)
+    assert "Backorder: expected about" in Page(client.get("/products/P-1"))
+
+
+def test_cart_with_dates_from_purchase_orders_runs_the_same_statements_for_1_and_20_lines(
+        client, shop, count_queries):
+    from tests.support.purchasing import bought_product, in_days, po, supplier
+    shop.settings(show_arrival_date=True)
+    tea = shop.read(supplier)
+    for i in range(20):
+        shop.read(lambda i=i: bought_product(f"P-{i:02}", tea))
+    shop.read(lambda: po(tea, in_days(9), {f"P-{i:02}": 3 for i in range(20)}))
+    client.submit("/cart/add/P-00", {"quantity": "1"})
+
+    def grow():
+        for i in range(1, 20):
+            assert client.submit(f"/cart/add/P-{i:02}", {"quantity": "2"}).status_code == 302
+    assert_constant("cart with PO dates (1 vs 20 lines)", count_queries, client, "/cart", grow)
+    assert "expected about" in Page(client.get("/cart"))

@@ -18,6 +18,7 @@ SETTINGS_TABS = {
             "Disable partial backorder",
             "Keep original empty order if all items backordered",
             "Release backorders automatically when stock arrives",
+            "Approve backorders covered by a purchase order",
             "Ask shoppers to confirm when a backorder is delayed",
         ],
         "Order Numbering": ["Order ID prefix", "Enable Backorder Suffix"],
@@ -29,7 +30,7 @@ SETTINGS_TABS = {
 }
 SWITCHES = ["create_backorder", "disable_partial_backorder", "keep_empty_parent", "auto_release",
             "order_prefix", "backorder_suffix", "out_of_stock_checkout", "show_arrival_date",
-            "ask_delay_confirmation"]
+            "approve_covered", "ask_delay_confirmation"]
 
 
 def settings_now(shop) -> dict:
@@ -99,7 +100,7 @@ def test_saving_one_tab_changes_its_settings_and_logs_each_change(admin_client, 
         "create_backorder": True, "disable_partial_backorder": False, "keep_empty_parent": True,
         "auto_release": False, "order_prefix": "SO", "backorder_suffix": False,
         "out_of_stock_checkout": True, "show_arrival_date": False,
-        "ask_delay_confirmation": False}
+        "approve_covered": False, "ask_delay_confirmation": False}
     assert sorted(setting_changes(shop)) == [
         ("auto_release", "True", "False", "admin@example.com"),
         ("create_backorder", "False", "True", "admin@example.com"),

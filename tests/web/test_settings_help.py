@@ -14,6 +14,9 @@ TABS = {
             "A backorder that a split leaves with all its stock", "released by staff"],
         "Order ID prefix": ["N1001"],
         "Enable Backorder Suffix": ["N1354-1", "N1354-2", "takes the next order number"],
+        "Approve backorders covered by a purchase order": [
+            "moves to Backorder Approved by itself", "back to New Backorder",
+            "on the order's timeline", "applies it to the backorders waiting now"],
         "Ask shoppers to confirm when a backorder is delayed": [
             "moves a waiting order's expected date later", "keep waiting or cancel",
             "on the order's timeline"],
