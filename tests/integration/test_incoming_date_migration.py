@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 from app.extensions import db
 from tests.integration.test_ledger_note_migration import empty_database, migrating  # noqa: F401
 
-BEFORE = "d4b2e1c9a8f6"
+BEFORE = "e5c3a7f19b2d"  # the revision before this one
 ADDED = "e5c3a7b9d1f2"
 FIRST, SECOND = date(2031, 1, 10), date(2031, 2, 10)
 
