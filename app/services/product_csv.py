@@ -1,0 +1,228 @@
+"""Products as CSV: preview a file, import it in one transaction, export every product.
+
+The rules (which columns, how a row reads, what a row does) are in
+app/domain/product_csv.py; this module loads the products a file names, a thousand at
+a time, and writes the plan in a fixed number of statements per thousand rows.
+"""
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm.attributes import flag_modified
+
+from app.domain import product_csv
+from app.domain.errors import DomainError
+from app.domain.product_csv import BadFile, Change, Existing, Plan
+from app.extensions import db
+from app.models import Order, Product, ProductImport, User
+from app.models.types import utcnow
+from app.services import ledger, transaction
+from app.services.inventory import serve_arrivals
+from app.services.records import lock_products
+
+BATCH = 1000  # rows per statement: far inside SQLite's and PostgreSQL's parameter limits
+NOTE = "CSV import"  # the ledger's note on the stock an import sets
+PREVIEW_OPEN = timedelta(hours=2)  # how long a preview may wait for its Import
+# The fields an import writes on a product it updates: all of them on every row, so
+# the thousand rows of a batch are one UPDATE statement (executemany), whatever changed.
+WRITTEN = ("name", "description", "price", "on_hand", "backorder_policy", "arrival_date",
+           "backorder_limit", "supplier_sku", "cost_price")
+
+
+class StaleImport(DomainError):
+    field = "csv_file"
+
+
+@dataclass(frozen=True)
+class Preview:
+    plan: Plan
+    encoding: str
+    filename: str
+    token: str | None  # the Import form's reference; None when there is nothing to import
+
+
+@dataclass(frozen=True)
+class Imported:
+    added: int
+    updated: int
+    unchanged: int
+    skipped: int  # bad rows left out (the command line's --skip-bad-rows)
+    ready: list[Order]  # backorders the stock made ready, as a receipt's
+
+
+def chunks(items: Sequence, size: int = BATCH) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def as_existing(product: Product) -> Existing:
+    return Existing(sku=product.sku, name=product.name, description=product.description,
+                    price=product.price, on_hand=product.on_hand,
+                    backorder_policy=product.backorder_policy,
+                    arrival_date=product.arrival_date, backorder_limit=product.backorder_limit,
+                    supplier_sku=product.supplier_sku, cost_price=product.cost_price,
+                    committed=product.committed)
+
+
+def products_named(skus: Iterable[str], *, lock: bool = False) -> dict[str, Product]:
+    """The products with these SKUs: one statement per thousand, two when locking (the
+    ids first, then the rows locked in id order, the order every stock writer takes)."""
+    skus = sorted(skus)
+    if not lock:
+        return {p.sku: p for chunk in chunks(skus)
+                for p in db.session.scalars(select(Product).where(Product.sku.in_(chunk)))}
+    ids = sorted(product_id for chunk in chunks(skus) for product_id in db.session.scalars(
+        select(Product.id).where(Product.sku.in_(chunk))))
+    return {p.sku: p for chunk in chunks(ids) for p in lock_products(chunk).values()}
+
+
+def read_plan(data: bytes, *, lock: bool = False) -> tuple[Plan, str, dict[str, Product]]:
+    """The plan for a file against the products as they are (locked, to apply it)."""
+    loaded: dict[str, Product] = {}
+
+    def existing_for(skus: set[str]) -> dict[str, Existing]:
+        loaded.update(products_named(skus, lock=lock))
+        return {sku: as_existing(product) for sku, product in loaded.items()}
+
+    plan, encoding = product_csv.read_file(data, existing_for)
+    return plan, encoding, loaded
+
+
+def digest(plan: Plan) -> str:
+    return hashlib.sha256(repr(plan.digest()).encode()).hexdigest()
+
+
+def preview_file(data: bytes, filename: str, user: User) -> Preview:
+    """What importing the file would do. A file with something to import and no bad row
+    is kept for its Import, under a random token bound to `user` and to this preview."""
+    plan, encoding, _ = read_plan(data)
+    token = None
+    if not plan.bad and (plan.additions or plan.updates):
+        token = secrets.token_urlsafe(32)
+        with transaction():
+            # Each person has one preview open at a time; previews left open expire.
+            db.session.execute(delete(ProductImport).where(or_(
+                ProductImport.user_id == user.id,
+                ProductImport.created_at < utcnow() - PREVIEW_OPEN)))
+            db.session.add(ProductImport(token=token, user_id=user.id, content=data,
+                                         filename=filename[:255], plan_digest=digest(plan)))
+    return Preview(plan, encoding, filename, token)
+
+
+def _staged(token: str, user: User) -> ProductImport | None:
+    staged = db.session.get(ProductImport, token[:64]) if token else None
+    if staged is None or staged.user_id != user.id \
+            or staged.created_at < utcnow() - PREVIEW_OPEN:
+        return None
+    return staged
+
+
+CLOSED = ("This preview is no longer open (it was imported, replaced by a newer preview, or "
+          "it expired): upload the file again")
+CHANGED = ("The products changed since this preview: check the new preview below, then "
+           "import again")
+
+
+def import_staged(token: str, user: User) -> Imported:
+    """Import the file previewed under `token`, all of it in one transaction or nothing.
+
+    Refused (StaleImport) when the preview is not open for `user`, or when the file
+    would now do anything else than its preview showed.
+    """
+    with transaction():
+        staged = _staged(token, user)
+        if staged is None:
+            raise StaleImport(CLOSED)
+        plan, _, products = read_plan(staged.content, lock=True)
+        if plan.bad or digest(plan) != staged.plan_digest:
+            raise StaleImport(CHANGED)
+        db.session.delete(staged)
+        return apply_plan(plan, products, user)
+
+
+def preview_again(token: str, user: User) -> Preview | None:
+    """The preview of a kept file, as the products are now (after StaleImport)."""
+    staged = _staged(token, user)
+    if staged is None:
+        return None
+    data, filename = staged.content, staged.filename
+    db.session.rollback()
+    return preview_file(data, filename, user)
+
+
+def import_file(data: bytes, user: User | None, *, skip_bad_rows: bool = False,
+                progress: Callable[[int], None] | None = None) -> Imported:
+    """The command line's import: the same rules as the preview, in one transaction.
+
+    Any bad row refuses the whole file (BadFile naming the first) unless skip_bad_rows.
+    """
+    with transaction():
+        plan, _, products = read_plan(data, lock=True)
+        if plan.bad and not skip_bad_rows:
+            first = plan.bad[0]
+            raise BadFile(f"{len(plan.bad):,} bad rows, nothing imported; the first, line "
+                          f"{first.line:,}: {first.reason}")
+        return apply_plan(plan, products, user, progress)
+
+
+def apply_plan(plan: Plan, products: dict[str, Product], user: User | None,
+               progress: Callable[[int], None] | None = None) -> Imported:
+    """Write the plan inside the caller's transaction, with `products` locked.
+
+    Per thousand rows: one UPDATE or INSERT of the products and one INSERT of their
+    ledger rows. A product whose on hand went up while orders wait for it then serves
+    them oldest first, as a receipt does (statements per such product).
+    """
+    user_id = user.id if user else None
+    for batch in chunks(plan.updates):
+        movements = []
+        for change in batch:
+            product = products[change.sku]
+            for name in WRITTEN:
+                setattr(product, name, getattr(change.product, name))
+                flag_modified(product, name)
+            if change.on_hand_delta:
+                movements.append(ledger.movement(product.id, "adjustment",
+                                                 on_hand=change.on_hand_delta,
+                                                 user_id=user_id, note=NOTE))
+        db.session.flush()
+        ledger.record_many(movements)
+        if progress:
+            progress(len(batch))
+    for batch in chunks(plan.additions):
+        added = [_new_product(change) for change in batch]
+        db.session.add_all(added)
+        db.session.flush()
+        ledger.record_many([ledger.movement(product.id, "opening stock",
+                                            on_hand=product.on_hand, user_id=user_id,
+                                            note=NOTE) for product in added])
+        if progress:
+            progress(len(batch))
+    ready: list[Order] = []
+    for change in plan.updates:
+        product = products[change.sku]
+        if change.on_hand_delta > 0 and product.waiting > 0:
+            ready += serve_arrivals(product, "", user, note=NOTE)
+    return Imported(added=len(plan.additions), updated=len(plan.updates),
+                    unchanged=plan.unchanged, skipped=len(plan.bad), ready=ready)
+
+
+def _new_product(change: Change) -> Product:
+    new = change.product
+    return Product(sku=new.sku, name=new.name, description=new.description, price=new.price,
+                   on_hand=new.on_hand, committed=0, waiting=0,
+                   backorder_policy=new.backorder_policy, arrival_date=new.arrival_date,
+                   backorder_limit=new.backorder_limit, supplier_sku=new.supplier_sku,
+                   cost_price=new.cost_price)
+
+
+def export_rows() -> Iterator[list[str]]:
+    """Every product as the export's rows, by SKU, header first, a thousand at a time."""
+    yield list(product_csv.EXPORT_HEADER)
+    rows = db.session.scalars(select(Product).order_by(Product.sku)
+                              .execution_options(yield_per=BATCH))
+    for product in rows:
+        yield product_csv.export_row(as_existing(product))
