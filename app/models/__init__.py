@@ -1,5 +1,5 @@
 """Models, one module per aggregate."""
-from app.models.catalog import BackorderPolicy, Product
+from app.models.catalog import BackorderPolicy, Category, Product, product_categories
 from app.models.imports import ProductImport
 from app.models.orders import Order, OrderEvent, OrderLine, OrderNumber, OrderStatus, Payment
 from app.models.outbox import OutboxEmail
@@ -11,7 +11,7 @@ from app.models.submissions import Submission
 from app.models.users import Role, User
 
 __all__ = [
-    "BackorderPolicy", "Product", "Order", "OrderEvent", "OrderLine", "OrderNumber",
+    "BackorderPolicy", "Category", "Product", "product_categories", "Order", "OrderEvent", "OrderLine", "OrderNumber",
     "OrderStatus", "Payment", "OutboxEmail", "SettingChange", "StoreSettings",
     "StockMovement", "StripeEvent", "Submission", "Role", "User", "PurchaseOrder",
     "PurchaseOrderLine", "Supplier", "ProductImport",

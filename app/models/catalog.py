@@ -1,14 +1,38 @@
-"""The catalogue: products and their stock figures."""
+"""The catalogue: products, their stock figures and their categories."""
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import (CheckConstraint, Column, Enum, ForeignKey, Index, Numeric, String, Table,
+                        Text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.buttons import Policy as BackorderPolicy
 from app.domain.buttons import StockView
 from app.extensions import db
 from app.models.types import Money
+
+
+# Which categories a product is in; the category's index serves the category filter.
+product_categories = Table(
+    "product_categories", db.metadata,
+    Column("product_id", ForeignKey("products.id", ondelete="CASCADE"), primary_key=True),
+    Column("category_id", ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_product_categories_category_id_product_id", "category_id", "product_id"),
+)
+
+
+class Category(db.Model):
+    """A group of products that the catalogue can be filtered by; listed by name."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    # The name in links (/?category=<slug>); made once from the name, unique.
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<Category {self.slug}>"
 
 
 class Product(db.Model):
@@ -43,6 +67,8 @@ class Product(db.Model):
     cost_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
 
     supplier: Mapped["Supplier | None"] = relationship()  # noqa: F821
+    categories: Mapped[list[Category]] = relationship(
+        secondary=product_categories, order_by=Category.name)
 
     @property
     def available(self) -> int:
