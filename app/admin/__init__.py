@@ -26,4 +26,5 @@ def admin_required(view):
     return wrapped
 
 
-from app.admin import home, orders, products, purchasing, reports, settings  # noqa: E402,F401
+from app.admin import (home, orders, product_csv, products, purchasing, reports,  # noqa: E402,F401
+                       settings)

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from app.domain.buttons import Policy
+from app.domain.categories import CategoryNameError, category_names, name_key
 from app.domain.errors import DomainError
 from app.domain.stock import MAX_ON_HAND
 
@@ -21,7 +22,6 @@ MAX_PRICE = 1_000_000
 MAX_NAME = 200
 MAX_DESCRIPTION = 5000
 MAX_SUPPLIER_SKU = 64
-MAX_CATEGORY = 100
 
 # What a file may be: a spreadsheet's worth of products, never a way to tie up the server.
 MAX_BYTES = 10 * 1024 * 1024  # 10 MB, about 50,000 products with descriptions
@@ -177,13 +177,12 @@ def _policy(value: str, label: str) -> Policy:
 
 
 def split_categories(value: str) -> tuple[str, ...]:
-    """The category names in a cell, in order, each once: "Tea | Gifts | tea" is two."""
-    names: list[str] = []
-    for part in value.split(CATEGORY_SEPARATOR):
-        name = " ".join(part.split())
-        if name and name.casefold() not in (n.casefold() for n in names):
-            names.append(_text(name, MAX_CATEGORY, "A category name"))
-    return tuple(names)
+    """The category names in a cell, in order, each once, as the product form reads
+    them (case and spacing aside): "Tea | Gifts | tea " is two."""
+    try:
+        return tuple(category_names(value.split(CATEGORY_SEPARATOR)))
+    except CategoryNameError as error:
+        raise _Refused(str(error)) from None
 
 
 def join_categories(names: Iterable[str]) -> str:
@@ -417,13 +416,14 @@ def plan_import(rows: Iterable[ProductRow | BadRow], existing: dict[str, Existin
 
 
 def _differs(name: str, before, after) -> bool:
-    if name == "categories":
-        return [c.casefold() for c in before] != [c.casefold() for c in after]
+    if name == "categories":  # the same categories in any order and case are no change
+        return sorted(map(name_key, before)) != sorted(map(name_key, after))
     return before != after
 
 
 def read_file(data: bytes, existing_for) -> tuple[Plan, str]:
-    """Read a whole file into a plan: `existing_for(skus)` gives the products it names.
+    """Read a whole file into a plan: `existing_for(skus, with_categories)` gives the
+    products it names (with their categories when the file has that column).
 
     Returns the plan and the encoding the file was read in.
     """
@@ -437,7 +437,8 @@ def read_file(data: bytes, existing_for) -> tuple[Plan, str]:
     if not rows:
         raise BadFile("The file has a header but no products")
     skus = {row.sku for row in rows if isinstance(row, ProductRow)}
-    return plan_import(rows, existing_for(skus), header), encoding
+    return plan_import(rows, existing_for(skus, "categories" in header.columns), header), \
+        encoding
 
 
 def export_cell(value) -> str:
@@ -453,12 +454,23 @@ def export_cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "'") else text
 
 
-def export_row(product: Existing, with_categories: bool = True) -> list[str]:
+def export_row(product: Existing) -> list[str]:
     """A product as the export's row, in EXPORT_HEADER's order."""
-    cells = [product.sku, product.name, product.description, product.price,
-             product.on_hand, product.backorder_policy, product.arrival_date,
-             product.backorder_limit, join_categories(product.categories),
-             product.supplier_sku, product.cost_price]
-    if not with_categories:
-        del cells[8]
-    return [export_cell(cell) for cell in cells]
+    return [export_cell(cell) for cell in (
+        product.sku, product.name, product.description, product.price, product.on_hand,
+        product.backorder_policy, product.arrival_date, product.backorder_limit,
+        join_categories(product.categories), product.supplier_sku, product.cost_price)]
+
+
+def shown_changes(change: Change) -> list[tuple[str, str, str]]:
+    """(column, before, after) per field a row changes, as the preview lists them."""
+    return [(FIELD_LABELS[name], _plain(getattr(change.before, name)),
+             _plain(getattr(change.product, name))) for name in change.changed]
+
+
+def _plain(value) -> str:
+    if isinstance(value, tuple):
+        return join_categories(value) or "none"
+    if value is None or value == "":
+        return "none"
+    return value.value if isinstance(value, Policy) else str(value)

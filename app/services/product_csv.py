@@ -10,14 +10,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, insert, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.domain import product_csv
+from app.domain.categories import name_key, unique_slug
 from app.domain.errors import DomainError
 from app.domain.product_csv import BadFile, Change, Existing, Plan
 from app.extensions import db
-from app.models import Order, Product, ProductImport, User
+from app.models import Category, Order, Product, ProductImport, User, product_categories
 from app.models.types import utcnow
 from app.services import ledger, transaction
 from app.services.inventory import serve_arrivals
@@ -58,13 +61,26 @@ def chunks(items: Sequence, size: int = BATCH) -> Iterator[Sequence]:
         yield items[start:start + size]
 
 
-def as_existing(product: Product) -> Existing:
+def as_existing(product: Product, categories: tuple[str, ...] = ()) -> Existing:
     return Existing(sku=product.sku, name=product.name, description=product.description,
                     price=product.price, on_hand=product.on_hand,
                     backorder_policy=product.backorder_policy,
                     arrival_date=product.arrival_date, backorder_limit=product.backorder_limit,
                     supplier_sku=product.supplier_sku, cost_price=product.cost_price,
-                    committed=product.committed)
+                    committed=product.committed, categories=categories)
+
+
+def categories_of(product_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """The category names of these products, by name: one statement per thousand."""
+    found: dict[int, tuple[str, ...]] = {}
+    for chunk in chunks(sorted(product_ids)):
+        for product_id, name in db.session.execute(
+                select(product_categories.c.product_id, Category.name)
+                .join(Category, Category.id == product_categories.c.category_id)
+                .where(product_categories.c.product_id.in_(chunk))
+                .order_by(product_categories.c.product_id, Category.name)):
+            found[product_id] = (*found.get(product_id, ()), name)
+    return found
 
 
 def products_named(skus: Iterable[str], *, lock: bool = False) -> dict[str, Product]:
@@ -83,9 +99,11 @@ def read_plan(data: bytes, *, lock: bool = False) -> tuple[Plan, str, dict[str, 
     """The plan for a file against the products as they are (locked, to apply it)."""
     loaded: dict[str, Product] = {}
 
-    def existing_for(skus: set[str]) -> dict[str, Existing]:
+    def existing_for(skus: set[str], with_categories: bool) -> dict[str, Existing]:
         loaded.update(products_named(skus, lock=lock))
-        return {sku: as_existing(product) for sku, product in loaded.items()}
+        categories = categories_of([p.id for p in loaded.values()]) if with_categories else {}
+        return {sku: as_existing(product, categories.get(product.id, ()))
+                for sku, product in loaded.items()}
 
     plan, encoding = product_csv.read_file(data, existing_for)
     return plan, encoding, loaded
@@ -112,8 +130,11 @@ def preview_file(data: bytes, filename: str, user: User) -> Preview:
     return Preview(plan, encoding, filename, token)
 
 
-def _staged(token: str, user: User) -> ProductImport | None:
-    staged = db.session.get(ProductImport, token[:64]) if token else None
+def _staged(token: str, user: User, *, lock: bool = False) -> ProductImport | None:
+    """The file kept under `token` for `user`, while its preview is open. Locked, two
+    Imports of one preview (a double click) queue, and the second finds it gone."""
+    query = select(ProductImport).where(ProductImport.token == token[:64])
+    staged = db.session.scalar(query.with_for_update() if lock else query) if token else None
     if staged is None or staged.user_id != user.id \
             or staged.created_at < utcnow() - PREVIEW_OPEN:
         return None
@@ -133,7 +154,7 @@ def import_staged(token: str, user: User) -> Imported:
     would now do anything else than its preview showed.
     """
     with transaction():
-        staged = _staged(token, user)
+        staged = _staged(token, user, lock=True)
         if staged is None:
             raise StaleImport(CLOSED)
         plan, _, products = read_plan(staged.content, lock=True)
@@ -190,6 +211,9 @@ def apply_plan(plan: Plan, products: dict[str, Product], user: User | None,
                                                  user_id=user_id, note=NOTE))
         db.session.flush()
         ledger.record_many(movements)
+        if plan.has_categories:
+            _set_categories({products[c.sku].id: c.product.categories for c in batch
+                             if "categories" in c.changed})
         if progress:
             progress(len(batch))
     for batch in chunks(plan.additions):
@@ -199,6 +223,10 @@ def apply_plan(plan: Plan, products: dict[str, Product], user: User | None,
         ledger.record_many([ledger.movement(product.id, "opening stock",
                                             on_hand=product.on_hand, user_id=user_id,
                                             note=NOTE) for product in added])
+        if plan.has_categories:
+            _set_categories({product.id: change.product.categories
+                             for product, change in zip(added, batch, strict=True)
+                             if change.product.categories})
         if progress:
             progress(len(batch))
     ready: list[Order] = []
@@ -219,10 +247,56 @@ def _new_product(change: Change) -> Product:
                    cost_price=new.cost_price)
 
 
+def _set_categories(wanted: dict[int, tuple[str, ...]]) -> None:
+    """Put each product (by id) in exactly the categories named, making the missing ones:
+    the same few statements for a thousand products as for one.
+
+    A name matches a category whatever its case and spacing, as on the product form;
+    a new category gets a slug of its own (app/domain/categories.py).
+    """
+    if not wanted:
+        return
+    known = {name_key(c.name): c.id for c in db.session.scalars(select(Category))}
+    missing = {name_key(name): name for names in wanted.values() for name in names
+               if name_key(name) not in known}
+    if missing:
+        taken = set(db.session.scalars(select(Category.slug)))
+        rows = []
+        for name in missing.values():
+            rows.append({"name": name, "slug": unique_slug(name, taken)})
+            taken.add(rows[-1]["slug"])
+        dialect = db.session.get_bind().dialect.name
+        upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        # Another request making the same category at once wins quietly; its row is used.
+        db.session.execute(upsert(Category).on_conflict_do_nothing(), rows)
+        known |= {name_key(c.name): c.id for c in db.session.scalars(
+            select(Category).where(Category.name.in_(list(missing.values()))))}
+        if any(key not in known for key in missing):
+            raise StaleImport("Another category was just made with the same link as one in "
+                              "the file: import again")
+    db.session.execute(delete(product_categories).where(
+        product_categories.c.product_id.in_(list(wanted))))
+    links = {(product_id, known[name_key(name)])
+             for product_id, names in wanted.items() for name in names}
+    if links:
+        db.session.execute(insert(product_categories), [
+            {"product_id": product_id, "category_id": category_id}
+            for product_id, category_id in sorted(links)])
+
+
 def export_rows() -> Iterator[list[str]]:
-    """Every product as the export's rows, by SKU, header first, a thousand at a time."""
+    """Every product as the export's rows, by SKU, header first: a thousand products
+    and their categories in two statements, so a large catalogue never sits in memory."""
     yield list(product_csv.EXPORT_HEADER)
-    rows = db.session.scalars(select(Product).order_by(Product.sku)
-                              .execution_options(yield_per=BATCH))
-    for product in rows:
-        yield product_csv.export_row(as_existing(product))
+    after = None
+    while True:
+        query = select(Product).order_by(Product.sku).limit(BATCH)
+        if after is not None:
+            query = query.where(Product.sku > after)
+        products = list(db.session.scalars(query))
+        if not products:
+            return
+        categories = categories_of([p.id for p in products])
+        for product in products:
+            yield product_csv.export_row(as_existing(product, categories.get(product.id, ())))
+        after = products[-1].sku
