@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from app.domain import product_csv
 from app.domain.categories import name_key, unique_slug
 from app.domain.errors import DomainError
-from app.domain.product_csv import BadFile, Change, Existing, Plan
+from app.domain.product_csv import BadFile, Existing, Plan
 from app.extensions import db
 from app.models import Category, Order, Product, ProductImport, User, product_categories
 from app.models.types import utcnow
@@ -217,15 +217,16 @@ def apply_plan(plan: Plan, products: dict[str, Product], user: User | None,
         if progress:
             progress(len(batch))
     for batch in chunks(plan.additions):
-        added = [_new_product(change) for change in batch]
-        db.session.add_all(added)
-        db.session.flush()
-        ledger.record_many([ledger.movement(product.id, "opening stock",
-                                            on_hand=product.on_hand, user_id=user_id,
-                                            note=NOTE) for product in added])
+        # One executemany INSERT, then the new ids by SKU: two statements on every
+        # database (an ORM flush inserts row by row where RETURNING cannot be batched).
+        db.session.execute(insert(Product.__table__), [_new_product(c.product) for c in batch])
+        ids = dict(db.session.execute(select(Product.sku, Product.id).where(
+            Product.sku.in_([change.sku for change in batch]))).all())
+        ledger.record_many([ledger.movement(ids[change.sku], "opening stock",
+                                            on_hand=change.product.on_hand, user_id=user_id,
+                                            note=NOTE) for change in batch])
         if plan.has_categories:
-            _set_categories({product.id: change.product.categories
-                             for product, change in zip(added, batch, strict=True)
+            _set_categories({ids[change.sku]: change.product.categories for change in batch
                              if change.product.categories})
         if progress:
             progress(len(batch))
@@ -238,13 +239,12 @@ def apply_plan(plan: Plan, products: dict[str, Product], user: User | None,
                     unchanged=plan.unchanged, skipped=len(plan.bad), ready=ready)
 
 
-def _new_product(change: Change) -> Product:
-    new = change.product
-    return Product(sku=new.sku, name=new.name, description=new.description, price=new.price,
-                   on_hand=new.on_hand, committed=0, waiting=0,
-                   backorder_policy=new.backorder_policy, arrival_date=new.arrival_date,
-                   backorder_limit=new.backorder_limit, supplier_sku=new.supplier_sku,
-                   cost_price=new.cost_price)
+def _new_product(new: Existing) -> dict:
+    return {"sku": new.sku, "name": new.name, "description": new.description,
+            "price": new.price, "on_hand": new.on_hand, "committed": 0, "waiting": 0,
+            "backorder_policy": new.backorder_policy, "arrival_date": new.arrival_date,
+            "backorder_limit": new.backorder_limit, "supplier_id": None,
+            "supplier_sku": new.supplier_sku, "cost_price": new.cost_price}
 
 
 def _set_categories(wanted: dict[int, tuple[str, ...]]) -> None:
