@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from app.domain.product_csv import EXPORT_HEADER, MAX_BYTES
+from tests.support import bad_input as bad
 from tests.support.rows import changes
 from tests.web.pages import Page
 
@@ -98,22 +99,28 @@ def test_an_import_after_the_products_changed_shows_the_new_preview(admin_client
     assert press_import(admin_client, fresh).status_code == 302
 
 
-@pytest.mark.parametrize("data, message", [
-    (None, "Choose a CSV file to preview"),
-    (b"", "The file is empty"),
-    (b"Name,Price\nTea,1\n", "The file has no SKU column"),
-    (b"PK\x03\x04\x14\x00", "This is a spreadsheet file (such as .xlsx), not CSV"),
-    (b"SKU,Name\n\x81\x8d\x8f\x90\n", "This file is not text in UTF-8 or Windows-1252"),
-])
-def test_a_file_that_cannot_be_read_comes_back_with_a_message_next_to_the_field(
-        admin_client, data, message, snapshot):
+@pytest.mark.parametrize("bad", bad.IMPORT_FILES, ids=[row.name for row in bad.IMPORT_FILES])
+def test_a_bad_file_comes_back_with_its_message_and_saves_nothing(admin_client, shop, bad,
+                                                                   snapshot):
+    shop.product("TEA", on_hand=5)
+    shop.order({"TEA": 5})
     before = snapshot()
-    form = {} if data is None else {"csv_file": (io.BytesIO(data), "p.csv")}
-    response = admin_client.submit(IMPORT, form, content_type="multipart/form-data")
-    assert response.status_code == 400
-    (error,) = Page(response).errors("CSV file")
-    assert error.startswith(message)
+    response = admin_client.submit(IMPORT, {"csv_file": (io.BytesIO(bad.data), "p.csv")},
+                                   content_type="multipart/form-data")
+    assert response.status_code == bad.status
+    page = Page(response)
+    if bad.status == 200:  # a preview listing the bad rows, with nothing to import
+        assert bad.message in [row[2] for row in page.table_rows("Bad rows")]
+        assert "Import" not in page.button_texts()
+    else:
+        assert page.errors("CSV file") == [bad.message]
     assert snapshot() == before
+
+
+def test_a_preview_without_a_file_asks_for_one(admin_client):
+    response = admin_client.submit(IMPORT, {}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert Page(response).errors("CSV file") == ["Choose a CSV file to preview"]
 
 
 @pytest.mark.parametrize("size", [MAX_BYTES + 1, 50 * 2**20], ids=["just over", "50 MB"])
