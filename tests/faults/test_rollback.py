@@ -17,7 +17,7 @@ from app.domain.buttons import Policy
 from app.domain.orders import OrderStatus
 from app.extensions import db
 from app.models import Order
-from app.services import inventory, orders
+from app.services import inventory, orders, product_csv
 from app.services.checkout import Customer, place_order
 from tests.support.rows import changes, snapshot
 
@@ -157,6 +157,16 @@ def payment(shop) -> Callable[[], object]:
     return pay
 
 
+def product_import(shop) -> Callable[[], object]:
+    shop.settings(create_backorder=True, out_of_stock_checkout=True, auto_release=True)
+    shop.product("TEA", on_hand=0)
+    shop.product("POT", on_hand=3)
+    shop.order({"TEA": 2})  # the whole order waits: the import's stock releases it
+    data = (b"SKU,Name,Price,Qty,Categories\nTEA,Tea,1.00,4,Tea\nPOT,Pot,9.00,1,\n"
+            b"NEW,New,2.00,1,Tea | Gifts\n")
+    return lambda: product_csv.import_file(data, None)
+
+
 COMMON = ["app.services.records.log_event", "Session.flush", "Session.commit"]
 USE_CASES = {
     "checkout with split": (checkout_with_split, [
@@ -183,6 +193,11 @@ USE_CASES = {
     "mark as new": (mark_as_new, [
         "app.services.notifications.queue", "app.services.orders.claim", *COMMON]),
     "payment": (payment, ["app.services.orders.claim", *COMMON]),
+    "product import": (product_import, [
+        "app.services.ledger.record_many",
+        "app.services.records.lock_products", "app.services.inventory.serve_waiting",
+        "app.services.inventory._record_fill", "app.services.product_csv._set_categories",
+        "app.services.notifications.queue", "Session.flush", "Session.commit"]),
 }
 CASES = [(use_case, target) for use_case, (_, targets) in USE_CASES.items()
          for target in targets]
