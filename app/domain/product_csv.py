@@ -126,6 +126,14 @@ class _Refused(Exception):
     pass
 
 
+_SKU = re.compile(SKU_PATTERN)
+_GROUPED = re.compile(r"\d{1,3}(,\d{3})+")  # 1,000
+_WHOLE = re.compile(r"[+-]?\d{1,12}")
+_DOLLARS = re.compile(r"\$?\d{1,3}(,\d{3})+(\.\d*)?|\$\d*(\.\d*)?")  # $1,234.50, $12
+_AMOUNT = re.compile(r"[+-]?(\d{1,12}(\.\d*)?|\.\d+)")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _text(value: str, limit: int, label: str) -> str:
     if len(value) > limit:
         raise _Refused(f"{label} is longer than {limit:,} characters")
@@ -133,8 +141,8 @@ def _text(value: str, limit: int, label: str) -> str:
 
 
 def _units(value: str, label: str) -> int:
-    plain = value.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", value) else value
-    if not re.fullmatch(r"[+-]?\d{1,12}", plain):
+    plain = value.replace(",", "") if _GROUPED.fullmatch(value) else value
+    if not _WHOLE.fullmatch(plain):
         raise _Refused(f"{label} must be a whole number, not {_shown(value)}")
     units = int(plain)
     if not 0 <= units <= MAX_ON_HAND:
@@ -144,8 +152,8 @@ def _units(value: str, label: str) -> int:
 
 def _money(value: str, label: str) -> Decimal:
     plain = value.removeprefix("$").replace(",", "") \
-        if re.fullmatch(r"\$?\d{1,3}(,\d{3})+(\.\d*)?|\$\d*(\.\d*)?", value) else value
-    if not re.fullmatch(r"[+-]?(\d{1,12}(\.\d*)?|\.\d+)", plain):
+        if _DOLLARS.fullmatch(value) else value
+    if not _AMOUNT.fullmatch(plain):
         raise _Refused(f"{label} must be an amount such as 14.50, not {_shown(value)}")
     try:
         amount = Decimal(plain)
@@ -160,7 +168,7 @@ def _money(value: str, label: str) -> Decimal:
 
 def _date(value: str, label: str) -> date:
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if not _ISO_DATE.fullmatch(value):
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:
@@ -230,7 +238,7 @@ def parse_row(line: int, cells: list[str], header: Header) -> ProductRow | BadRo
                                       f"header's {header.width}: is a comma missing its quotes?")
     if not sku:
         return BadRow(line, sku, "Enter a SKU")
-    if not re.fullmatch(SKU_PATTERN, sku):
+    if not _SKU.fullmatch(sku):
         return BadRow(line, sku[:64], f"SKU {_shown(sku)}: {SKU_RULE}")
     values = {}
     for field_name, index in header.columns.items():
@@ -417,7 +425,7 @@ def plan_import(rows: Iterable[ProductRow | BadRow], existing: dict[str, Existin
 
 def _differs(name: str, before, after) -> bool:
     if name == "categories":  # the same categories in any order and case are no change
-        return sorted(map(name_key, before)) != sorted(map(name_key, after))
+        return before != after and sorted(map(name_key, before)) != sorted(map(name_key, after))
     return before != after
 
 

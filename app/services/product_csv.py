@@ -10,10 +10,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm.attributes import flag_modified
 
 from app.domain import product_csv
 from app.domain.categories import name_key, unique_slug
@@ -24,7 +23,7 @@ from app.models import Category, Order, Product, ProductImport, User, product_ca
 from app.models.types import utcnow
 from app.services import ledger, transaction
 from app.services.inventory import serve_arrivals
-from app.services.records import lock_products
+from app.services.records import lock_product_rows
 
 BATCH = 1000  # rows per statement: far inside SQLite's and PostgreSQL's parameter limits
 NOTE = "CSV import"  # the ledger's note on the stock an import sets
@@ -33,6 +32,13 @@ PREVIEW_OPEN = timedelta(hours=2)  # how long a preview may wait for its Import
 # the thousand rows of a batch are one UPDATE statement (executemany), whatever changed.
 WRITTEN = ("name", "description", "price", "on_hand", "backorder_policy", "arrival_date",
            "backorder_limit", "supplier_sku", "cost_price")
+# What the plan compares, read as plain rows: loading 10,000 products into the session
+# would cost more than the import itself.
+COMPARED = (Product.sku, *(getattr(Product, name) for name in WRITTEN), Product.committed,
+            Product.waiting)
+_products = Product.__table__
+UPDATE = update(_products).where(_products.c.id == bindparam("product_id")).values(
+    {name: bindparam(f"new_{name}") for name in WRITTEN})
 
 
 class StaleImport(DomainError):
@@ -61,7 +67,8 @@ def chunks(items: Sequence, size: int = BATCH) -> Iterator[Sequence]:
         yield items[start:start + size]
 
 
-def as_existing(product: Product, categories: tuple[str, ...] = ()) -> Existing:
+def as_existing(product, categories: tuple[str, ...] = ()) -> Existing:
+    """A Product, or a row of COMPARED with its id, as the plan compares it."""
     return Existing(sku=product.sku, name=product.name, description=product.description,
                     price=product.price, on_hand=product.on_hand,
                     backorder_policy=product.backorder_policy,
@@ -83,21 +90,24 @@ def categories_of(product_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
     return found
 
 
-def products_named(skus: Iterable[str], *, lock: bool = False) -> dict[str, Product]:
-    """The products with these SKUs: one statement per thousand, two when locking (the
-    ids first, then the rows locked in id order, the order every stock writer takes)."""
+def products_named(skus: Iterable[str], *, lock: bool = False) -> dict:
+    """The products with these SKUs, as rows of COMPARED, by SKU: one statement per
+    thousand, two when locking (the ids first, then the rows locked in id order, the
+    order every stock writer takes)."""
     skus = sorted(skus)
     if not lock:
-        return {p.sku: p for chunk in chunks(skus)
-                for p in db.session.scalars(select(Product).where(Product.sku.in_(chunk)))}
+        return {row.sku: row for chunk in chunks(skus) for row in db.session.execute(
+            select(Product.id, *COMPARED).where(Product.sku.in_(chunk)))}
     ids = sorted(product_id for chunk in chunks(skus) for product_id in db.session.scalars(
         select(Product.id).where(Product.sku.in_(chunk))))
-    return {p.sku: p for chunk in chunks(ids) for p in lock_products(chunk).values()}
+    return {row.sku: row for chunk in chunks(ids)
+            for row in lock_product_rows(chunk, *COMPARED)}
 
 
-def read_plan(data: bytes, *, lock: bool = False) -> tuple[Plan, str, dict[str, Product]]:
-    """The plan for a file against the products as they are (locked, to apply it)."""
-    loaded: dict[str, Product] = {}
+def read_plan(data: bytes, *, lock: bool = False) -> tuple[Plan, str, dict]:
+    """The plan for a file against the products as they are (locked, to apply it), and
+    the products' rows by SKU."""
+    loaded: dict = {}
 
     def existing_for(skus: set[str], with_categories: bool) -> dict[str, Existing]:
         loaded.update(products_named(skus, lock=lock))
@@ -189,9 +199,10 @@ def import_file(data: bytes, user: User | None, *, skip_bad_rows: bool = False,
         return apply_plan(plan, products, user, progress)
 
 
-def apply_plan(plan: Plan, products: dict[str, Product], user: User | None,
+def apply_plan(plan: Plan, products: dict, user: User | None,
                progress: Callable[[int], None] | None = None) -> Imported:
-    """Write the plan inside the caller's transaction, with `products` locked.
+    """Write the plan inside the caller's transaction, with `products` (rows by SKU)
+    locked.
 
     Per thousand rows: one UPDATE or INSERT of the products and one INSERT of their
     ledger rows. A product whose on hand went up while orders wait for it then serves
@@ -199,18 +210,14 @@ def apply_plan(plan: Plan, products: dict[str, Product], user: User | None,
     """
     user_id = user.id if user else None
     for batch in chunks(plan.updates):
-        movements = []
-        for change in batch:
-            product = products[change.sku]
-            for name in WRITTEN:
-                setattr(product, name, getattr(change.product, name))
-                flag_modified(product, name)
-            if change.on_hand_delta:
-                movements.append(ledger.movement(product.id, "adjustment",
-                                                 on_hand=change.on_hand_delta,
-                                                 user_id=user_id, note=NOTE))
-        db.session.flush()
-        ledger.record_many(movements)
+        db.session.execute(UPDATE, [
+            {"product_id": products[change.sku].id,
+             **{f"new_{name}": getattr(change.product, name) for name in WRITTEN}}
+            for change in batch])
+        ledger.record_many([ledger.movement(products[change.sku].id, "adjustment",
+                                            on_hand=change.on_hand_delta, user_id=user_id,
+                                            note=NOTE)
+                            for change in batch if change.on_hand_delta])
         if plan.has_categories:
             _set_categories({products[c.sku].id: c.product.categories for c in batch
                              if "categories" in c.changed})
@@ -232,8 +239,10 @@ def apply_plan(plan: Plan, products: dict[str, Product], user: User | None,
             progress(len(batch))
     ready: list[Order] = []
     for change in plan.updates:
-        product = products[change.sku]
-        if change.on_hand_delta > 0 and product.waiting > 0:
+        row = products[change.sku]
+        if change.on_hand_delta > 0 and row.waiting > 0:
+            # Locked above; loaded as it is now, with the new on hand.
+            product = db.session.get(Product, row.id, populate_existing=True)
             ready += serve_arrivals(product, "", user, note=NOTE)
     return Imported(added=len(plan.additions), updated=len(plan.updates),
                     unchanged=plan.unchanged, skipped=len(plan.bad), ready=ready)
@@ -256,9 +265,10 @@ def _set_categories(wanted: dict[int, tuple[str, ...]]) -> None:
     """
     if not wanted:
         return
-    known = {name_key(c.name): c.id for c in db.session.scalars(select(Category))}
-    missing = {name_key(name): name for names in wanted.values() for name in names
-               if name_key(name) not in known}
+    keys = {name: name_key(name) for names in wanted.values() for name in names}
+    known = {name_key(name): category_id for category_id, name in db.session.execute(
+        select(Category.id, Category.name))}
+    missing = {keys[name]: name for name in keys if keys[name] not in known}
     if missing:
         taken = set(db.session.scalars(select(Category.slug)))
         rows = []
@@ -269,14 +279,14 @@ def _set_categories(wanted: dict[int, tuple[str, ...]]) -> None:
         upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
         # Another request making the same category at once wins quietly; its row is used.
         db.session.execute(upsert(Category).on_conflict_do_nothing(), rows)
-        known |= {name_key(c.name): c.id for c in db.session.scalars(
-            select(Category).where(Category.name.in_(list(missing.values()))))}
+        known |= {name_key(name): category_id for category_id, name in db.session.execute(
+            select(Category.id, Category.name).where(Category.name.in_(list(missing.values()))))}
         if any(key not in known for key in missing):
             raise StaleImport("Another category was just made with the same link as one in "
                               "the file: import again")
     db.session.execute(delete(product_categories).where(
         product_categories.c.product_id.in_(list(wanted))))
-    links = {(product_id, known[name_key(name)])
+    links = {(product_id, known[keys[name]])
              for product_id, names in wanted.items() for name in names}
     if links:
         db.session.execute(insert(product_categories), [
