@@ -22,7 +22,7 @@ from app.extensions import db
 from app.models import Category, Order, Product, ProductImport, User, product_categories
 from app.models.types import utcnow
 from app.services import ledger, transaction
-from app.services.inventory import serve_arrivals
+from app.services.inventory import serve_arrivals_many
 from app.services.records import lock_product_rows
 
 BATCH = 1000  # rows per statement: far inside SQLite's and PostgreSQL's parameter limits
@@ -205,8 +205,8 @@ def apply_plan(plan: Plan, products: dict, user: User | None,
     locked.
 
     Per thousand rows: one UPDATE or INSERT of the products and one INSERT of their
-    ledger rows. A product whose on hand went up while orders wait for it then serves
-    them oldest first, as a receipt does (statements per such product).
+    ledger rows. The products whose on hand went up while orders wait for them then
+    serve those orders oldest first, as a receipt does, in a few statements for all.
     """
     user_id = user.id if user else None
     for batch in chunks(plan.updates):
@@ -237,13 +237,10 @@ def apply_plan(plan: Plan, products: dict, user: User | None,
                              if change.product.categories})
         if progress:
             progress(len(batch))
-    ready: list[Order] = []
-    for change in plan.updates:
-        row = products[change.sku]
-        if change.on_hand_delta > 0 and row.waiting > 0:
-            # Locked above; loaded as it is now, with the new on hand.
-            product = db.session.get(Product, row.id, populate_existing=True)
-            ready += serve_arrivals(product, "", user, note=NOTE)
+    # Stock that went up serves the orders waiting for it, oldest first, as a receipt's.
+    ready = serve_arrivals_many([products[change.sku].id for change in plan.updates
+                                 if change.on_hand_delta > 0 and products[change.sku].waiting],
+                                user, note=NOTE)
     return Imported(added=len(plan.additions), updated=len(plan.updates),
                     unchanged=plan.unchanged, skipped=len(plan.bad), ready=ready)
 

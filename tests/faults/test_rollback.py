@@ -161,9 +161,11 @@ def product_import(shop) -> Callable[[], object]:
     shop.settings(create_backorder=True, out_of_stock_checkout=True, auto_release=True)
     shop.product("TEA", on_hand=0)
     shop.product("POT", on_hand=3)
+    shop.product("CUP", on_hand=0)
     shop.order({"TEA": 2})  # the whole order waits: the import's stock releases it
+    shop.order({"CUP": 2})  # waits, and gets one unit of the two
     data = (b"SKU,Name,Price,Qty,Categories\nTEA,Tea,1.00,4,Tea\nPOT,Pot,9.00,1,\n"
-            b"NEW,New,2.00,1,Tea | Gifts\n")
+            b"CUP,Cup,3.00,1,\nNEW,New,2.00,1,Tea | Gifts\n")
     return lambda: product_csv.import_file(data, None)
 
 
@@ -195,9 +197,9 @@ USE_CASES = {
     "payment": (payment, ["app.services.orders.claim", *COMMON]),
     "product import": (product_import, [
         "app.services.ledger.record_many",
-        "app.services.records.lock_products", "app.services.inventory.serve_waiting",
-        "app.services.inventory._record_fill", "app.services.product_csv._set_categories",
-        "app.services.notifications.queue", "Session.flush", "Session.commit"]),
+        "app.services.records.lock_product_rows", "app.services.inventory._record_fills",
+        "app.services.product_csv._set_categories", "app.services.notifications.queue",
+        "Session.flush", "Session.commit"]),
 }
 CASES = [(use_case, target) for use_case, (_, targets) in USE_CASES.items()
          for target in targets]

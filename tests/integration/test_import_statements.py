@@ -8,6 +8,7 @@ import pytest
 from app.extensions import db
 from app.services import product_csv
 
+from tests.integration.test_receipt_statements import add_waiting_backorders
 from tests.support.services import assert_stock_invariants, figures, product
 
 
@@ -52,4 +53,27 @@ def test_an_import_runs_the_same_statements_for_1000_rows_as_for_10_and_as_many_
     assert figures_by_size[3000] - figures_by_size[2000] == per_batch
     assert figures("SKU-30000") == (5, 0, 0)
     assert categories("SKU-30000") == ["All", f"Group {30_001 % 7}"]
+    assert_stock_invariants()
+
+
+def test_stock_serving_waiting_orders_of_5_or_50_products_runs_the_same_statements(
+        ctx, shop, count_queries):
+    """Each product has two orders waiting for 2 units; the file gives it 3 on hand: the
+    first order is filled, the second allocated in part. (Releasing a backorder, with
+    the setting on, writes its status, timeline and email: statements per order
+    released, as after a receipt.)"""
+    counts = {}
+    number = 10_001
+    for size, start in ((5, 0), (50, 100)):
+        skus = [f"SKU-{n:05d}" for n in range(start, start + size)]
+        product_csv.import_file(products_file(size, price="1.00", on_hand=0, start=start),
+                                None)
+        for sku in skus:
+            add_waiting_backorders(sku, 2, first_number=number)
+            number += 2
+        counts[size] = count_import(count_queries, products_file(size, price="1.00",
+                                                                 on_hand=3, start=start))
+        assert figures(skus[-1]) == (3, 3, 1)
+    print(f"\nimport statements serving waiting orders: {counts}")
+    assert counts[50] == counts[5]
     assert_stock_invariants()

@@ -11,7 +11,7 @@ from app.domain.buttons import Policy
 from app.domain.orders import OrderStatus
 from app.domain.product_csv import BadFile
 from app.extensions import db
-from app.models import Category, Product, ProductImport
+from app.models import Category, OrderEvent, Product, ProductImport
 from app.models.types import utcnow
 from app.services import product_csv
 from app.services.catalog import find_product
@@ -34,6 +34,13 @@ def export() -> bytes:
     csv.writer(out).writerows(product_csv.export_rows())
     fresh()
     return out.getvalue().encode()
+
+
+def events(reference: str) -> list[str]:
+    fresh()
+    return list(db.session.scalars(select(OrderEvent.message).where(
+        OrderEvent.order_id == order(reference).id, OrderEvent.kind == "allocated")
+        .order_by(OrderEvent.id)))
 
 
 def categories(sku: str) -> list[str]:
@@ -151,6 +158,24 @@ def test_new_stock_serves_waiting_orders_oldest_first_as_a_receipt_does(ctx, sho
     assert lines(first) == [("TEA-1", 2, 2)] and lines(second) == [("TEA-1", 2, 1)]
     assert figures("TEA-1") == (3, 3, 1)
     assert [row[0] for row in ledger("TEA-1")][-3:] == ["adjustment", "allocate", "allocate"]
+    assert_stock_invariants()
+
+
+def test_one_import_serves_the_waiting_orders_of_several_products_each_oldest_first(ctx, shop):
+    shop.settings(out_of_stock_checkout=True)
+    shop.product("TEA-1", on_hand=0)
+    shop.product("CUP-1", on_hand=0)
+    both = place({"TEA-1": 1, "CUP-1": 2}).order.reference
+    cups = place({"CUP-1": 2}).order.reference
+    teas = place({"TEA-1": 3}).order.reference
+    product_csv.import_file(csv_bytes(["SKU", "Qty"], ["TEA-1", "2"], ["CUP-1", "3"]), None)
+    assert sorted(lines(both)) == [("CUP-1", 2, 2), ("TEA-1", 1, 1)]
+    assert lines(cups) == [("CUP-1", 2, 1)]
+    assert lines(teas) == [("TEA-1", 3, 1)]
+    assert (figures("TEA-1"), figures("CUP-1")) == ((2, 2, 2), (3, 3, 1))
+    assert sorted(events(both)) == ["1 x TEA-1 allocated (CSV import)",
+                                    "2 x CUP-1 allocated (CSV import)"]
+    assert events(cups) == ["1 x CUP-1 allocated (CSV import)"]
     assert_stock_invariants()
 
 
