@@ -18,7 +18,7 @@ from app.domain import product_csv
 from app.domain.categories import name_key, unique_slug
 from app.domain.errors import DomainError
 from app.domain.product_csv import BadFile, Existing, Plan
-from app.extensions import db
+from app.extensions import db, page_cache
 from app.models import Category, Order, Product, ProductImport, User, product_categories
 from app.models.types import utcnow
 from app.services import ledger, transaction
@@ -209,6 +209,8 @@ def apply_plan(plan: Plan, products: dict, user: User | None,
     serve those orders oldest first, as a receipt does, in a few statements for all.
     """
     user_id = user.id if user else None
+    if plan.updates or plan.additions:
+        page_cache.bulk_changed(db.session)
     for batch in chunks(plan.updates):
         db.session.execute(UPDATE, [
             {"product_id": products[change.sku].id,

@@ -166,3 +166,23 @@ def test_the_exported_file_imports_as_no_change(admin_client, shop, snapshot):
     assert "0 to add, 0 to update, 1 unchanged, 0 bad." in page
     assert "Nothing to import" in page
     assert snapshot() == before
+
+
+def test_an_import_shows_on_the_catalogue_at_once(app, client, shop, ctx):
+    """Kept storefront pages are dropped when the import commits (in this process at
+    once; other processes learn of it from the page cache's watcher). Bulk statements
+    show in no flush: on PostgreSQL, whose watcher hears of a commit a moment later,
+    this fails unless the import tells the page cache itself."""
+    from tests.web.test_page_cache import view, wait_until_watching
+    from app.services import product_csv
+
+    wait_until_watching(app)
+    shop.product("TEA-1", on_hand=9, name="Assam")
+    for url in ("/", "/products/TEA-1"):
+        view(client, url)
+        assert "Assam" in view(client, url)
+    product_csv.import_file(b"SKU,Name,Price\nTEA-1,Darjeeling,10.00\nNEW-1,Oolong,3.00\n",
+                            None)
+    assert "Darjeeling" in view(client, "/products/TEA-1")
+    catalogue = view(client, "/")
+    assert "Darjeeling" in catalogue and "Oolong" in catalogue
