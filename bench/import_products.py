@@ -10,7 +10,8 @@ them: the preview (reading the file and the products it names), the import (one
 transaction), and the export of every product; and counts the SQL statements each runs.
 The file has every column the export writes, a description of 200 characters, two
 categories per product out of 20; the update changes each product's price, on hand and
-one category. Prints a Markdown table for bench/README.md.
+one category. Prints a Markdown table for bench/README.md, with the wall time and this
+process's CPU time (the database server's is not in it), and the load average around it.
 """
 import argparse
 import csv
@@ -80,15 +81,16 @@ class Counter:
         self.count += 1
 
 
-def timed(engine, fn) -> tuple[float, int, object]:
+def timed(engine, fn) -> tuple[tuple[float, float], int, object]:
+    """((wall seconds, this process's CPU seconds), statements, fn's result)."""
     counter = Counter()
     event.listen(engine, "before_cursor_execute", counter)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         result = fn()
     finally:
         event.remove(engine, "before_cursor_execute", counter)
-    return time.perf_counter() - start, counter.count, result
+    return (time.perf_counter() - start, time.process_time() - cpu), counter.count, result
 
 
 def run(kind: str, rows: int) -> list[tuple]:
@@ -133,12 +135,16 @@ def main() -> None:
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"],
                         choices=["sqlite", "postgresql"])
     args = parser.parse_args()
-    print("| database | step | rows | seconds | rows/s | SQL statements | per 1,000 rows |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print(f"load average before: {os.getloadavg()[0]:.1f}", flush=True)
+    print("| database | step | rows | seconds | CPU seconds (app) | rows/s | SQL statements "
+          "| per 1,000 rows |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for kind in args.databases:
-        for kind_, step, rows, seconds, statements in run(kind, args.rows):
-            print(f"| {kind_} | {step} | {rows:,} | {seconds:.2f} | {rows / seconds:,.0f} | "
-                  f"{statements:,} | {statements / (rows / 1000):.1f} |", flush=True)
+        for kind_, step, rows, (seconds, cpu), statements in run(kind, args.rows):
+            print(f"| {kind_} | {step} | {rows:,} | {seconds:.2f} | {cpu:.2f} | "
+                  f"{rows / seconds:,.0f} | {statements:,} | {statements / (rows / 1000):.1f} |",
+                  flush=True)
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
