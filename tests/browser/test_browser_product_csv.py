@@ -1,11 +1,12 @@
 """Staff import a CSV of products in Chromium: the preview shows a bad row, they fix the
-file, preview again and import."""
+file, preview again and import. With SCREENSHOTS_DIR set, the two previews are saved too."""
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from app.models import Role
+from tests.browser.test_journeys import screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -34,12 +35,14 @@ def test_staff_fix_a_bad_row_the_preview_shows_then_import_and_see_the_products(
     expect(bad.get_by_role("row", name=re.compile(
         r"^3 POT-1 Price must be an amount such as 14\.50, not 'free'$"))).to_have_count(1)
     expect(page.get_by_role("button", name="Import", exact=True)).to_have_count(0)
+    screenshot(page, "product-import-bad-row")
 
     choose_file(page, FIXED)
     page.get_by_role("button", name="Preview", exact=True).click()
     expect(page.locator("#summary")).to_contain_text("1 to add, 1 to update, 0 unchanged, 0 bad.")
     expect(page.get_by_role("table", name="Products to update")).to_contain_text(
         "On hand: 2 → 12")
+    screenshot(page, "product-import-preview")
     page.get_by_role("button", name="Import", exact=True).click()
 
     expect(page).to_have_url(re.compile("/admin/products$"))
