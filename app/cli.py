@@ -16,7 +16,8 @@ from app.domain.product_csv import MAX_BYTES, BadFile
 from app.extensions import db
 from app.models import Product, Role, User
 from app.services import notifications, product_csv, transaction
-from app.services.catalog import ProductData, create_product
+from app.services.catalog import ProductData, create_product, find_product
+from app.services.categories import set_product_categories
 
 DEMO_PRODUCTS = [
     ("TEA-001", "Assam breakfast tea, 250 g", "14.50", 40, Policy.STORE, None, None),
@@ -28,6 +29,12 @@ DEMO_PRODUCTS = [
     ("TIN-001", "Tea caddy, tin", "9.50", 12, Policy.STORE, None, None),
     ("MAT-001", "Bamboo tea mat", "7.00", 0, Policy.STORE, 14, None),
 ]
+# The demo's categories, by SKU: the catalogue links each and filters by it.
+DEMO_CATEGORIES = {
+    "TEA-001": ("Tea",), "TEA-002": ("Tea", "Green tea"), "POT-001": ("Teaware",),
+    "CUP-001": ("Teaware", "Gifts"), "KET-001": ("Teaware",), "INF-001": ("Teaware",),
+    "TIN-001": ("Gifts",), "MAT-001": ("Teaware", "Gifts"),
+}
 
 
 def register(app: Flask) -> None:
@@ -50,6 +57,9 @@ def register(app: Flask) -> None:
                                        price=Decimal(price), on_hand=on_hand,
                                        backorder_policy=policy, arrival_date=arrival,
                                        backorder_limit=limit), user=None)
+        with transaction():
+            for sku, names in DEMO_CATEGORIES.items():
+                set_product_categories(find_product(sku), names)
         password = secrets.token_urlsafe(12)
         save_user("admin@example.com", Role.ADMIN, password)
         click.echo("Demo shop loaded: 8 products.")

@@ -4,11 +4,11 @@
 lists, where page numbers help). `keyset` reads the rows after or before a given row
 (each page costs the same however deep: the catalogue).
 """
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import ColumnElement, Select, select, tuple_
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
@@ -43,25 +43,34 @@ class Window:
     before: int | None  # ?before=<this id> is the previous page; None: this is the first
 
 
-def keyset(entity: type, order_by: Sequence[str], size: int, *, after: int | None = None,
-           before: int | None = None) -> Window:
+OrderTerm = str | Callable[[Any], ColumnElement]
+
+
+def keyset(entity: type, order_by: Sequence[OrderTerm], size: int, *, after: int | None = None,
+           before: int | None = None, where: Sequence[ColumnElement] = ()) -> Window:
     """The `size` rows of `entity` in `order_by` order (which must end with the unique
     `id`) just after the row with id `after`, or just before the row with id `before`.
     One query, one index range scan, at any depth; an id that is not there gives the
-    first page."""
-    columns = [getattr(entity, name) for name in order_by]
+    first page.
+
+    An `order_by` term is a column's name, or a function that makes the expression to
+    order by from the entity (or from the alias the cursor's row is read through: a
+    search's rank). `where` keeps only the rows that match (a category, a search)."""
+    def terms(of) -> list[ColumnElement]:
+        return [getattr(of, term) if isinstance(term, str) else term(of) for term in order_by]
+
+    columns = terms(entity)
     cursor = after if after is not None else before
     backwards = after is None and before is not None
-    stmt = select(entity)
+    stmt = select(entity).where(*where)
     if cursor is not None:
-        anchor = aliased(entity)
-        cut = select(*(getattr(anchor, name) for name in order_by)).where(
-            anchor.id == cursor).scalar_subquery()
+        anchor = aliased(entity, name="anchor")
+        cut = select(*terms(anchor)).where(anchor.id == cursor).scalar_subquery()
         stmt = stmt.where(tuple_(*columns) < cut if backwards else tuple_(*columns) > cut)
     stmt = stmt.order_by(*(c.desc() for c in columns) if backwards else columns)
     rows = list(db.session.scalars(stmt.limit(size + 1)))
     if not rows and cursor is not None:
-        return keyset(entity, order_by, size)
+        return keyset(entity, order_by, size, where=where)
     more, rows = len(rows) > size, rows[:size]
     if backwards:
         rows.reverse()

@@ -47,7 +47,7 @@ def products_file(rows: int, *, update: bool) -> bytes:
             f"{(n % 500) + (2 if update else 1)}.50", (n % 50) + (5 if update else 0),
             "Always allow" if n % 3 == 0 else "Use store setting",
             "2027-01-15" if n % 4 == 0 else "", "10" if n % 5 == 0 else "",
-            f"Group {(n + (1 if update else 0)) % 20} | Group {(n + 7) % 20}",
+            f"Group {(n + (1 if update else 0)) % 20}, Group {(n + 7) % 20}",
             f"SUP-{n}", f"{(n % 500)}.25"])
     return out.getvalue().encode()
 

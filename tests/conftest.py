@@ -146,6 +146,16 @@ class Shop:
             db.session.remove()
         return sku
 
+    def categories(self, sku: str, *names: str) -> None:
+        """Put the product in exactly these categories (made when new)."""
+        from app.services import transaction
+        from app.services.catalog import find_product
+        from app.services.categories import set_product_categories
+        with self.app.app_context():
+            with transaction():
+                set_product_categories(find_product(sku), names)
+            db.session.remove()
+
     def settings(self, **changes) -> None:
         with self.app.app_context():
             update_settings(changes, user=None)

@@ -10,6 +10,7 @@ from wtforms.validators import (DataRequired, Email, InputRequired, Length, Numb
                                 Regexp, ValidationError)
 
 from app.domain.buttons import Policy
+from app.domain.categories import CategoryNameError, split_names
 from app.domain.orders import MAX_LINE_QUANTITY, OrderStatus
 from app.domain.payments import BackorderCharge
 from app.domain.product_csv import SKU_PATTERN, SKU_RULE
@@ -127,6 +128,8 @@ class ProductForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(message="Enter a name"),
                                            Length(max=200)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
+    # Not "categories": the form would read Product.categories, a list of rows, into it.
+    category_names = StringField("Categories", validators=[Optional(), Length(max=2000)])
     price = MoneyField("Price", places=2, validators=[
         InputRequired(message="Enter a price"),
         NumberRange(0, MAX_PRICE, message=f"Enter a price from 0 to {MAX_PRICE:,}")])
@@ -156,6 +159,12 @@ class ProductForm(FlaskForm):
     def validate_price(self, field):
         if field.data is not None and field.data != field.data.quantize(Decimal("0.01")):
             raise ValidationError("Enter a price in dollars and cents")
+
+    def validate_category_names(self, field):
+        try:
+            split_names(field.data or "")
+        except CategoryNameError as error:
+            raise ValidationError(str(error)) from None
 
     def validate_cost_price(self, field):
         if field.data is not None and field.data != field.data.quantize(Decimal("0.01")):

@@ -7,10 +7,12 @@ from wtforms.fields import SelectChoice
 from app.admin import bp
 from app.admin.forms import AdjustStockForm, ProductForm, ReceiveStockForm
 from app.domain.buttons import Policy
+from app.domain.categories import split_names
 from app.domain.errors import AlreadySubmitted, DomainError
 from app.domain.orders import OrderStatus
 from app.models import Order, Product
 from app.services import catalog, inventory, purchasing
+from app.services.categories import all_categories, categories_of
 
 
 @bp.get("/products")
@@ -29,7 +31,16 @@ def product_data(form: ProductForm) -> catalog.ProductData:
         on_hand=form.on_hand.data, backorder_policy=Policy(form.backorder_policy.data),
         arrival_date=form.arrival_date.data, backorder_limit=form.backorder_limit.data,
         supplier_id=form.supplier_id.data or None,
-        supplier_sku=(form.supplier_sku.data or "").strip(), cost_price=form.cost_price.data)
+        supplier_sku=(form.supplier_sku.data or "").strip(), cost_price=form.cost_price.data,
+        categories=categories_typed(form))
+
+
+def categories_typed(form: ProductForm) -> tuple[str, ...] | None:
+    """The category names typed; None when the form sent no Categories field at all
+    (then the product's categories stay as they are)."""
+    if not form.category_names.raw_data:
+        return None
+    return tuple(split_names(form.category_names.data or ""))
 
 
 def supplier_choices(form: ProductForm) -> ProductForm:
@@ -60,7 +71,8 @@ def new_product():
         else:
             flash(f"{product.sku} added", "success")
             return redirect(url_for("admin.product", sku=product.sku))
-    return render_template("admin/product_form.html", form=form, product=None), \
+    return render_template("admin/product_form.html", form=form, product=None,
+                           categories=all_categories()), \
         (400 if form.is_submitted() else 200)
 
 
@@ -70,9 +82,10 @@ def render_product(product: Product, form=None, receive_form=None, adjust_form=N
         form = ProductForm(obj=product, formdata=None)
         form.backorder_policy.data = product.backorder_policy.value
         form.supplier_id.data = product.supplier_id or 0
+        form.category_names.data = ", ".join(c.name for c in categories_of(product.id))
     supplier_choices(form)
     return render_template(
-        "admin/product_form.html", product=product, form=form,
+        "admin/product_form.html", product=product, form=form, categories=all_categories(),
         receive_form=receive_form or ReceiveStockForm(formdata=None),
         adjust_form=adjust_form or AdjustStockForm(formdata=None),
         movements=inventory.recent_movements(product.id)), code

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from app.domain.buttons import Policy
-from app.domain.categories import CategoryNameError, category_names, name_key
+from app.domain.categories import CategoryNameError, name_key, split_names
 from app.domain.errors import DomainError
 from app.domain.stock import MAX_ON_HAND
 
@@ -29,8 +29,9 @@ MAX_ROWS = 100_000
 MAX_COLUMNS = 100
 MAX_LINE = 65_536  # characters on one line of the file: a row far longer is not a product
 
-# Several categories in one cell are separated by this: "Tea | Gifts".
-CATEGORY_SEPARATOR = "|"
+# Several categories in one cell are separated by commas, as in the product form's
+# Categories field: "Tea, Gifts" (a CSV cell holding commas is quoted).
+CATEGORY_SEPARATOR = ","
 
 
 class BadFile(DomainError):
@@ -186,15 +187,15 @@ def _policy(value: str, label: str) -> Policy:
 
 def split_categories(value: str) -> tuple[str, ...]:
     """The category names in a cell, in order, each once, as the product form reads
-    them (case and spacing aside): "Tea | Gifts | tea " is two."""
+    them (split_names: case and spacing aside): "Tea, Gifts, tea " is two."""
     try:
-        return tuple(category_names(value.split(CATEGORY_SEPARATOR)))
+        return tuple(split_names(value))
     except CategoryNameError as error:
         raise _Refused(str(error)) from None
 
 
 def join_categories(names: Iterable[str]) -> str:
-    return f" {CATEGORY_SEPARATOR} ".join(names)
+    return f"{CATEGORY_SEPARATOR} ".join(names)
 
 
 def _shown(value: str) -> str:

@@ -6,17 +6,18 @@ from decimal import Decimal
 
 from itertools import chain
 
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import ColumnElement, Connection, exists, inspect, select
 from sqlalchemy.orm import Session
 
 from app.domain.buttons import (BuyButton, Policy, StockView, buy_button,
                                 most_a_cart_may_take, shown_stock, units_left)
 from app.domain.errors import DomainError
 from app.extensions import db
-from app.models import Order, Product, StoreSettings, User
+from app.models import Category, Order, Product, StoreSettings, User, product_categories
 from app.page_cache import Changes
 from app.pagination import Page, Window, keyset, paginate
 from app.services import ledger, transaction
+from app.services.categories import set_product_categories
 from app.services.inventory import adjust
 from app.services.records import lock_products
 from app.services.settings import SETTINGS_ID
@@ -40,11 +41,22 @@ class ProductData:
     supplier_id: int | None = None
     supplier_sku: str = ""
     cost_price: Decimal | None = None
+    # The names of the categories it is in (made when new); None leaves them as they are.
+    categories: tuple[str, ...] | None = None
 
 
-def catalogue_page(size: int, *, after: int | None = None, before: int | None = None) -> Window:
-    """Products by name, `size` at a time, after or before the product with that id."""
-    return keyset(Product, ("name", "id"), size, after=after, before=before)
+def catalogue_page(size: int, *, after: int | None = None, before: int | None = None,
+                   category_id: int | None = None) -> Window:
+    """Products by name, `size` at a time, after or before the product with that id;
+    only those in the category, when one is given."""
+    where = [] if category_id is None else [in_category(category_id)]
+    return keyset(Product, ("name", "id"), size, after=after, before=before, where=where)
+
+
+def in_category(category_id: int) -> ColumnElement:
+    """Products in the category (an index lookup per product: the pair is the key)."""
+    return exists().where(product_categories.c.product_id == Product.id,
+                          product_categories.c.category_id == category_id)
 
 
 def product_list_page(number: int, size: int, query: str = "") -> Page:
@@ -92,6 +104,8 @@ def create_product(data: ProductData, user: User | None) -> Product:
         db.session.flush()
         ledger.record(product.id, "opening stock", on_hand=data.on_hand,
                       user_id=user.id if user else None)
+        if data.categories is not None:
+            set_product_categories(product, data.categories)
     return product
 
 
@@ -116,6 +130,8 @@ def update_product(sku: str, data: ProductData, user: User | None) -> SavedProdu
         product.arrival_date, product.backorder_limit = data.arrival_date, data.backorder_limit
         product.supplier_id, product.supplier_sku = data.supplier_id, data.supplier_sku
         product.cost_price = data.cost_price
+        if data.categories is not None:
+            set_product_categories(product, data.categories)
         ready = []
         if data.on_hand != product.on_hand:
             ready = adjust(product, data.on_hand - product.on_hand, "set in the product form",
@@ -175,14 +191,18 @@ def flushed_changes(session: Session) -> Changes | None:
     faces: dict[int, tuple | None] = {}
     listed = False
     for obj in chain(session.new, session.dirty, session.deleted):
-        if isinstance(obj, StoreSettings):
+        if isinstance(obj, (StoreSettings, Category)):
+            # Every catalogue page links to every category by name.
             return Changes(everything=True)
         if not isinstance(obj, Product) or obj.id is None:
             continue
         if obj in session.deleted:
             faces[obj.id], listed = None, True
             continue
-        listed = listed or obj in session.new or inspect(obj).attrs.name.history.has_changes()
+        attrs = inspect(obj).attrs
+        # Added, renamed, or put in or out of a category: which pages list it changes.
+        listed = (listed or obj in session.new or attrs.name.history.has_changes()
+                  or attrs.categories.history.has_changes())
         faces[obj.id] = face(obj)
     if not faces:
         return None

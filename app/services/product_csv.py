@@ -276,10 +276,11 @@ def _set_categories(wanted: dict[int, tuple[str, ...]]) -> None:
             taken.add(rows[-1]["slug"])
         dialect = db.session.get_bind().dialect.name
         upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        # Another request making the same category at once wins quietly; its row is used.
+        # Another request making the same category at once (in any spelling: "tea" for
+        # "Tea") wins quietly; its row is the one used.
         db.session.execute(upsert(Category).on_conflict_do_nothing(), rows)
-        known |= {name_key(name): category_id for category_id, name in db.session.execute(
-            select(Category.id, Category.name).where(Category.name.in_(list(missing.values()))))}
+        known = {name_key(name): category_id for category_id, name in db.session.execute(
+            select(Category.id, Category.name))}
         if any(key not in known for key in missing):
             raise StaleImport("Another category was just made with the same link as one in "
                               "the file: import again")

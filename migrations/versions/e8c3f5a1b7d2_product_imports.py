@@ -1,7 +1,7 @@
 """product imports: a CSV file kept between its preview and its import
 
 Revision ID: e8c3f5a1b7d2
-Revises: e5c8a1f3b7d2 (categories; the chain's head when it was written)
+Revises: f1b7d3a9c2e6 (catalogue search; the chain's head when it was written)
 Create Date: 2026-12-04 17:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'e8c3f5a1b7d2'
-down_revision = 'e5c8a1f3b7d2'
+down_revision = 'f1b7d3a9c2e6'
 branch_labels = None
 depends_on = None
 

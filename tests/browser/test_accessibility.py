@@ -39,6 +39,8 @@ def split_order(shop, stored_orders) -> dict[str, str]:
                  arrival=date.today() + timedelta(days=21))
     shop.settings(create_backorder=True, out_of_stock_checkout=True, show_arrival_date=True)
     order, backorder = shop.order({"CUP-1": 3, "TEA-1": 1})
+    shop.categories("CUP-1", "Teaware", "Gifts")
+    shop.categories("TEA-1", "Teaware")
     return {"order": order, "backorder": backorder, "token": stored_orders()[0]["token"]}
 
 
@@ -122,6 +124,10 @@ def visit(path: str) -> Callable[[Page, dict], None]:
 
 SHOP_PAGES = [
     ("catalogue", visit("/")),
+    ("catalogue, a category", visit("/?category=teaware")),
+    ("catalogue, a search in a category", visit("/?q=cup&category=gifts")),
+    ("catalogue, a search that finds nothing", visit("/?q=kettle")),
+    ("unknown category", visit("/?category=nope")),
     ("product", visit("/products/TEA-1")),
     ("product with an error", product_with_an_error),
     ("cart", lambda page, refs: fill_cart(page)),

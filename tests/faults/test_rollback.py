@@ -165,7 +165,7 @@ def product_import(shop) -> Callable[[], object]:
     shop.order({"TEA": 2})  # the whole order waits: the import's stock releases it
     shop.order({"CUP": 2})  # waits, and gets one unit of the two
     data = (b"SKU,Name,Price,Qty,Categories\nTEA,Tea,1.00,4,Tea\nPOT,Pot,9.00,1,\n"
-            b"CUP,Cup,3.00,1,\nNEW,New,2.00,1,Tea | Gifts\n")
+            b"CUP,Cup,3.00,1,\nNEW,New,2.00,1,\"Tea, Gifts\"\n")
     return lambda: product_csv.import_file(data, None)
 
 

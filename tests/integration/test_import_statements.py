@@ -23,7 +23,7 @@ def products_file(count: int, *, price: str, on_hand: int, start: int = 0,
     writer.writerow(["SKU", "Name", "Price", "On hand", "Categories"])
     for n in range(start, start + count):
         writer.writerow([f"SKU-{n:05d}", f"Product {n}", price, on_hand,
-                         f"Group {(n + shift) % 7} | All"])
+                         f"Group {(n + shift) % 7}, All"])
     return out.getvalue().encode()
 
 

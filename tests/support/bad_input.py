@@ -15,6 +15,7 @@ LONG = "x" * 10_000
 DIGITS = "9" * 10_000  # too many digits for Python's int(): "Not a valid integer value."
 HUGE = str(10**30)
 SCRIPT = "<script>alert(1)</script>"
+LONG_CATEGORY = "Tea, " + "x" * 101  # one name past the 100 characters a category may have
 
 WHOLE_1_999 = "Enter a whole number from 1 to 999"
 WHOLE_0_999 = "Enter a whole number from 0 to 999"
@@ -161,12 +162,15 @@ PRODUCT = [
     Bad("backorder_limit", "x", "Backorder limit", NOT_INTEGER),
     Bad("backorder_limit", HUGE, "Backorder limit", STOCK_RANGE),
     Bad("backorder_policy", "Sometimes", "Backorders", NOT_CHOICE),
+    Bad("category_names", LONG_CATEGORY, "Categories",
+        "A category name has at most 100 characters: xxxxxxxxxxxxxxxxxxxx…"),
+    Bad("category_names", LONG, "Categories", too_long(2000)),
 ]
 
 # The edit form shares the new form's fields: one row per field and kind of mistake.
 PRODUCT_EDIT = [row for row in PRODUCT if row.value in (
     "-1", "-0.01", "-5", "1.234", HUGE, "abc", "", "sNaN", "Infinity", "1.5", "2025-13-45",
-    "TWO WORDS", SCRIPT, "   ", "Sometimes")]
+    "TWO WORDS", SCRIPT, "   ", "Sometimes", LONG_CATEGORY)]
 
 RECEIPT = [
     Bad("quantity", "0", "Quantity", RECEIVE_RANGE),

@@ -29,3 +29,13 @@ def test_seed_demo_run_again_keeps_the_data_and_says_so(app):
     assert again.exit_code == 0, again.output
     assert "already loaded" in again.output
     assert "Sign in at" not in again.output
+
+
+def test_the_demo_shop_has_categories_to_filter_by(app, client):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    page = client.get("/").get_data(as_text=True)
+    for name, slug in [("Tea", "tea"), ("Green tea", "green-tea"), ("Teaware", "teaware"),
+                       ("Gifts", "gifts")]:
+        assert f'<a href="/?category={slug}">{name}</a>' in page
+    gifts = client.get("/?category=gifts").get_data(as_text=True)
+    assert "Stoneware cup" in gifts and "Tea caddy" in gifts and "Assam" not in gifts
