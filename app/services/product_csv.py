@@ -13,6 +13,7 @@ from datetime import timedelta
 from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 
 from app.domain import product_csv
 from app.domain.categories import name_key, unique_slug
@@ -163,15 +164,18 @@ def import_staged(token: str, user: User) -> Imported:
     Refused (StaleImport) when the preview is not open for `user`, or when the file
     would now do anything else than its preview showed.
     """
-    with transaction():
-        staged = _staged(token, user, lock=True)
-        if staged is None:
-            raise StaleImport(CLOSED)
-        plan, _, products = read_plan(staged.content, lock=True)
-        if plan.bad or digest(plan) != staged.plan_digest:
-            raise StaleImport(CHANGED)
-        db.session.delete(staged)
-        return apply_plan(plan, products, user)
+    try:
+        with transaction():
+            staged = _staged(token, user, lock=True)
+            if staged is None:
+                raise StaleImport(CLOSED)
+            plan, _, products = read_plan(staged.content, lock=True)
+            if plan.bad or digest(plan) != staged.plan_digest:
+                raise StaleImport(CHANGED)
+            db.session.delete(staged)
+            return apply_plan(plan, products, user)
+    except IntegrityError:  # a product of the file's was added meanwhile, by someone else
+        raise StaleImport(CHANGED) from None
 
 
 def preview_again(token: str, user: User) -> Preview | None:
@@ -190,13 +194,17 @@ def import_file(data: bytes, user: User | None, *, skip_bad_rows: bool = False,
 
     Any bad row refuses the whole file (BadFile naming the first) unless skip_bad_rows.
     """
-    with transaction():
-        plan, _, products = read_plan(data, lock=True)
-        if plan.bad and not skip_bad_rows:
-            first = plan.bad[0]
-            raise BadFile(f"{len(plan.bad):,} bad rows, nothing imported; the first, line "
-                          f"{first.line:,}: {first.reason}")
-        return apply_plan(plan, products, user, progress)
+    try:
+        with transaction():
+            plan, _, products = read_plan(data, lock=True)
+            if plan.bad and not skip_bad_rows:
+                first = plan.bad[0]
+                raise BadFile(f"{len(plan.bad):,} bad rows, nothing imported; the first, "
+                              f"line {first.line:,}: {first.reason}")
+            return apply_plan(plan, products, user, progress)
+    except IntegrityError:  # a product of the file's was added meanwhile, by someone else
+        raise StaleImport("A product with a SKU of the file's was added while it was "
+                          "imported: nothing imported, import again") from None
 
 
 def apply_plan(plan: Plan, products: dict, user: User | None,
@@ -300,10 +308,10 @@ def export_rows() -> Iterator[list[str]]:
     yield list(product_csv.EXPORT_HEADER)
     after = None
     while True:
-        query = select(Product).order_by(Product.sku).limit(BATCH)
+        query = select(Product.id, *COMPARED).order_by(Product.sku).limit(BATCH)
         if after is not None:
             query = query.where(Product.sku > after)
-        products = list(db.session.scalars(query))
+        products = db.session.execute(query).all()
         if not products:
             return
         categories = categories_of([p.id for p in products])

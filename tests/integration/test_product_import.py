@@ -265,3 +265,21 @@ def test_the_export_lists_every_product_by_sku_past_one_batch(ctx, shop, monkeyp
         shop.product(sku)
     rows = list(product_csv.export_rows())
     assert [r[0] for r in rows] == ["SKU", "A-1", "B-1", "C-1", "D-1", "E-1"]
+
+
+@pytest.mark.postgres_only  # on SQLite the other writer waits for the import's write lock
+def test_a_product_added_by_someone_else_during_the_import_refuses_it(ctx, shop, admin,
+                                                                     monkeypatch):
+    preview = product_csv.preview_file(csv_bytes(["SKU", "Name", "Price"], ["NEW-1", "n", "1"]),
+                                       "p.csv", admin)
+    real_plan = product_csv.read_plan
+
+    def plan_then_someone_adds_it(data, *, lock=False):
+        planned = real_plan(data, lock=lock)
+        shop.product("NEW-1")  # another connection commits it after our plan
+        return planned
+    monkeypatch.setattr(product_csv, "read_plan", plan_then_someone_adds_it)
+    before = snapshot()
+    with pytest.raises(product_csv.StaleImport, match="The products changed"):
+        product_csv.import_staged(preview.token, admin)
+    assert set(changes(before, snapshot())) == {"products"}  # only the other one's NEW-1
