@@ -208,7 +208,7 @@ def unescape_cell(value: str) -> str:
     return value[1:] if value[:1] == "'" else value
 
 
-# Per field: how a non-blank cell reads. Blank cells are read by _blank.
+# Per field: how a non-blank cell reads (a blank one: _CLEARED, below).
 _READERS = {
     "name": lambda v: _text(v, MAX_NAME, "Name"),
     "description": lambda v: _text(v, MAX_DESCRIPTION, "Description"),

@@ -186,3 +186,13 @@ def test_an_import_shows_on_the_catalogue_at_once(app, client, shop, ctx):
     assert "Darjeeling" in view(client, "/products/TEA-1")
     catalogue = view(client, "/")
     assert "Darjeeling" in catalogue and "Oolong" in catalogue
+
+
+def test_a_file_over_the_limit_is_refused_before_the_body_is_read(admin_client):
+    """The limit holds before the CSRF check reads the form: a 50 MB upload without a
+    token gets the size message (413), not the missing-token error (400)."""
+    response = admin_client.post(IMPORT, data={"csv_file": (io.BytesIO(b"x" * 50 * 2**20),
+                                                            "big.csv")},
+                                 content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert Page(response).errors("CSV file") == [TOO_LARGE]
