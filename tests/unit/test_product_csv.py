@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain.buttons import Policy
+from tests.support import bad_input
 from app.domain.product_csv import (EXPORT_HEADER, MAX_COLUMNS, MAX_LINE, MAX_ROWS, BadFile,
-                                    BadRow, Existing, Header, ProductRow, decode,
+                                    BadRow, Change, Existing, Header, ProductRow, decode,
                                     export_cell, export_row, parse_row, plan_import,
                                     read_file, read_header, read_records, shown_changes,
                                     split_categories)
@@ -332,3 +333,135 @@ def test_what_the_export_writes_the_import_reads_back_unchanged(
 def test_a_header_of_one_field_is_enough_to_update():
     header = Header({"sku": 0}, (), 1)
     assert parse_row(2, ["TEA-1"], header) == ProductRow(2, "TEA-1", {})
+
+
+# --- every bad file of the shared table, and the boundaries of each rule
+
+FILES_REFUSED = [row for row in bad_input.IMPORT_FILES if row.status == 400]
+FILES_WITH_BAD_ROWS = [row for row in bad_input.IMPORT_FILES if row.status == 200]
+
+
+def shared_shop(skus, with_categories):
+    """The products the shared bad-input shop has: TEA, its 5 units committed."""
+    return {"TEA": tea(sku="TEA", on_hand=5, committed=5)} if "TEA" in skus else {}
+
+
+@pytest.mark.parametrize("bad", FILES_REFUSED, ids=[row.name for row in FILES_REFUSED])
+def test_each_bad_file_is_refused_with_its_message(bad):
+    with pytest.raises(BadFile) as refused:
+        read_file(bad.data, shared_shop)
+    assert refused.value.message == bad.message
+
+
+@pytest.mark.parametrize("bad", FILES_WITH_BAD_ROWS, ids=[row.name for row in FILES_WITH_BAD_ROWS])
+def test_each_file_with_a_bad_row_names_its_line_sku_and_reason(bad):
+    plan, _ = read_file(bad.data, shared_shop)
+    assert (plan.bad[0].line, plan.bad[0].reason) == (2, bad.message)
+    assert plan.bad[0].sku == bad.data.decode().splitlines()[1].split(",")[0]
+
+
+def test_a_file_over_the_row_limit_is_refused_only_past_it():
+    assert len(list(read_records("SKU\n" + "A\n" * MAX_ROWS))) == MAX_ROWS + 1
+
+
+def test_old_mac_line_ends_are_lines_too():
+    assert list(read_records("SKU,Name\rA,x\rB,y\r")) == [
+        (1, ["SKU", "Name"]), (2, ["A", "x"]), (3, ["B", "y"])]
+
+
+@pytest.mark.parametrize("cells, values", [
+    (row(sku="T", name="n" * 200), {"name": "n" * 200}),
+    (row(sku="T", description="d" * 5000), {"description": "d" * 5000}),
+    (row(sku="T", supplier_sku="s" * 64), {"supplier_sku": "s" * 64}),
+    (row(sku="S" * 64), {}),
+])
+def test_text_may_reach_its_limit(cells, values):
+    parsed = parse_row(2, cells, ALL)
+    assert isinstance(parsed, ProductRow)
+    assert {k: parsed.values[k] for k in values} == values
+
+
+@pytest.mark.parametrize("cells, sku, reason", [
+    (row(sku="T", on_hand="1,0"), "T", "On hand must be a whole number, not '1,0'"),
+    (row(sku="T", on_hand="12,34"), "T", "On hand must be a whole number, not '12,34'"),
+    (row(sku="T", price="1,2"), "T", "Price must be an amount such as 14.50, not '1,2'"),
+    (row(sku="T", price="x" * 40), "T",
+     f"Price must be an amount such as 14.50, not '{'x' * 40}'"),
+    (row(sku="T", price="x" * 41), "T",
+     f"Price must be an amount such as 14.50, not '{'x' * 40}...'"),
+    (row(), "", "Enter a SKU"),
+    (row(sku="S" * 70), "S" * 64,
+     f"SKU '{'S' * 40}...': Use up to 64 letters, digits, dots, dashes or underscores"),
+    (row(sku="S" * 70) + ["surplus"], "S" * 64,
+     "This row has 12 cells, more than the header's 11: is a comma missing its quotes?"),
+    (row(sku="T", price="free"), "T", "Price must be an amount such as 14.50, not 'free'"),
+])
+def test_a_bad_row_keeps_its_sku_and_says_exactly_what_is_wrong(cells, sku, reason):
+    assert parse_row(9, cells, ALL) == BadRow(9, sku, reason)
+
+
+def test_a_new_product_from_a_name_and_a_price_gets_the_defaults():
+    plan = plan_of([ProductRow(5, "NEW-1", {"name": "New", "price": Decimal("1.00")}),
+                    ProductRow(6, "NEW-2", {"name": "Two", "price": Decimal("2.00")})])
+    assert plan.additions[0] == Change(5, "NEW-1", Existing(
+        sku="NEW-1", name="New", description="", price=Decimal("1.00"), on_hand=0,
+        backorder_policy=Policy.STORE, arrival_date=None, backorder_limit=None,
+        supplier_sku="", cost_price=None, committed=0, categories=()))
+    assert [a.sku for a in plan.additions] == ["NEW-1", "NEW-2"]
+
+
+def test_every_row_is_planned_after_a_bad_one_an_addition_or_an_update():
+    plan = plan_of([ProductRow(2, "TEA-1", {"on_hand": 0}),
+                    ProductRow(3, "NEW-1", {"name": "New", "price": Decimal("1.00")}),
+                    ProductRow(4, "TEA-2", {"price": Decimal("9.00")}),
+                    ProductRow(5, "TEA-3", {}),
+                    ProductRow(6, "TEA-4", {})],
+                   [tea(committed=3), tea(sku="TEA-2"), tea(sku="TEA-3"), tea(sku="TEA-4")])
+    assert plan.bad == [BadRow(2, "TEA-1", "On hand cannot go below the 3 units committed "
+                                           "to orders")]
+    assert [(c.line, c.sku) for c in plan.additions] == [(3, "NEW-1")]
+    assert [(c.line, c.sku) for c in plan.updates] == [(4, "TEA-2")]
+    assert plan.unchanged == 2
+
+
+def test_bad_rows_of_the_plan_keep_their_sku():
+    plan = plan_of([ProductRow(2, "A", {}), ProductRow(3, "A", {}), ProductRow(4, "N", {})])
+    assert [b.sku for b in plan.bad] == ["A", "A", "N"]
+
+
+def test_other_categories_are_a_change():
+    plan = plan_of([ProductRow(2, "TEA-1", {"categories": ("Gifts",)})],
+                   [tea(categories=("Tea",))])
+    assert plan.updates[0].changed == ("categories",)
+
+
+def test_reading_a_file_asks_for_the_products_of_its_good_rows_and_notes_its_columns():
+    asked = []
+
+    def existing_for(skus, with_categories):
+        asked.append((skus, with_categories))
+        return {"TEA-1": tea()}
+
+    plan, _ = read_file(b"SKU,Price,Weight,Category\nTEA-1,15.00,1 kg,Tea\nNEW-1,x,,\n",
+                        existing_for)
+    assert asked == [({"TEA-1"}, True)]
+    assert (plan.ignored_columns, plan.has_categories) == (("Weight",), True)
+    assert [b.line for b in plan.bad] == [3]
+    plan, _ = read_file(b"SKU,Price\nTEA-1,15.00\n", existing_for)
+    assert asked[-1] == ({"TEA-1"}, False)
+    assert (plan.ignored_columns, plan.has_categories) == ((), False)
+
+
+@pytest.mark.parametrize("before, after, shown", [
+    (tea(), tea(arrival_date=date(2026, 3, 1)), [("Date of arrival", "none", "2026-03-01")]),
+    (tea(supplier_sku="S-1"), tea(), [("Supplier SKU", "S-1", "none")]),
+    (tea(), tea(categories=("Tea", "Gifts")), [("Categories", "none", "Tea, Gifts")]),
+    (tea(), tea(backorder_policy=Policy.NEVER),
+     [("Backorders", "Use store setting", "Never allow")]),
+    (tea(), tea(on_hand=0), [("On hand", "10", "0")]),
+])
+def test_the_preview_shows_each_change_in_words(before, after, shown):
+    changed = tuple(name for name, *_ in [
+        ("arrival_date",), ("supplier_sku",), ("categories",), ("backorder_policy",),
+        ("on_hand",)] if getattr(before, name) != getattr(after, name))
+    assert shown_changes(Change(2, "TEA-1", after, before, changed)) == shown
