@@ -481,4 +481,4 @@ def _plain(value) -> str:
         return join_categories(value) or "none"
     if value is None or value == "":
         return "none"
-    return value.value if isinstance(value, Policy) else str(value)
+    return str(value)  # a Policy is a StrEnum: its str is its label

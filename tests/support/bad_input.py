@@ -315,6 +315,7 @@ NOT_TEXT = ("This file is not CSV text (it holds control characters): save it fr
 IMPORT_FILES = [
     BadCsv("empty", b"", "The file is empty"),
     BadCsv("only blank lines", b"\r\n \r\n", "The file is empty"),
+    BadCsv("only empty cells", b",,\r\n , ,\r\n", "The file is empty"),
     BadCsv("header only", b"SKU,Name,Price\r\n", "The file has a header but no products"),
     BadCsv("no SKU column", b"Name,Price\nTea,1.00\n", NO_SKU_COLUMN),
     BadCsv("SKU column twice", b"SKU,Code\nA,B\n",
