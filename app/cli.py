@@ -1,5 +1,5 @@
 """Commands: flask --app wsgi init-db | seed-demo | create-user | send-mail | seed-bench |
-prune-pictures."""
+prune-pictures | import-products."""
 import secrets
 from datetime import date, timedelta
 from decimal import Decimal
@@ -10,13 +10,15 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from app.domain.buttons import Policy
-from app.extensions import db
 from app.domain.errors import DomainError
+from app.domain.orders import OrderStatus
+from app.domain.product_csv import MAX_BYTES, BadFile
 from app.domain.staff import check_new_password
+from app.extensions import db
 from app.models import Product, Role
 from app.pictures.demo import drawing
 from app.pictures.images import prepare
-from app.services import notifications, pictures, staff, transaction
+from app.services import notifications, pictures, product_csv, staff, transaction
 from app.services.catalog import ProductData, create_product, find_product
 from app.services.categories import set_product_categories
 
@@ -129,6 +131,46 @@ def register(app: Flask) -> None:
         gone = pictures.prune(timedelta(minutes=older_than))
         click.echo(f"Deleted the files of {gone} picture{'' if gone == 1 else 's'} "
                    "no product shows.")
+
+    @app.cli.command("import-products")
+    @click.argument("file", type=click.File("rb"))
+    @click.option("--skip-bad-rows", is_flag=True,
+                  help="Import the good rows when some are bad (listed, and left out).")
+    def import_products(file, skip_bad_rows: bool) -> None:
+        """Import products from a CSV file, by the rules of the import page's preview."""
+        data = file.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise click.ClickException(f"{file.name} is larger than {MAX_BYTES // 2**20} MB: "
+                                       "split it into smaller files")
+        try:
+            plan, encoding, _ = product_csv.read_plan(data)
+        except BadFile as error:
+            raise click.ClickException(error.message) from None
+        finally:
+            db.session.rollback()
+        click.echo(f"{file.name} ({encoding}): {len(plan.additions):,} to add, "
+                   f"{len(plan.updates):,} to update, {plan.unchanged:,} unchanged, "
+                   f"{len(plan.bad):,} bad.")
+        for row in plan.bad:
+            click.echo(f"  line {row.line:,}{f' ({row.sku})' if row.sku else ''}: {row.reason}",
+                       err=True)
+        if plan.bad and not skip_bad_rows:
+            raise click.ClickException("Nothing imported: fix the bad rows, or import the "
+                                       "others with --skip-bad-rows")
+        with click.progressbar(length=len(plan.additions) + len(plan.updates),
+                               label="Importing") as bar:
+            try:
+                imported = product_csv.import_file(data, None, skip_bad_rows=skip_bad_rows,
+                                                   progress=bar.update)
+            except DomainError as error:  # the products changed since the preview above
+                raise click.ClickException(f"Nothing imported: {error.message}") from None
+        click.echo(f"Imported: {imported.added:,} added, {imported.updated:,} updated, "
+                   f"{imported.unchanged:,} unchanged"
+                   + (f", {imported.skipped:,} bad rows left out" if imported.skipped else "")
+                   + ".")
+        for order in imported.ready:
+            click.echo(f"Backorder {order.reference} has all its stock"
+                       + (" and is released to New" if order.status is OrderStatus.NEW else ""))
 
     @app.cli.command("send-mail")
     def send_mail() -> None:

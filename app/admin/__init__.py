@@ -26,5 +26,5 @@ def admin_required(view):
     return wrapped
 
 
-from app.admin import (home, orders, products, purchasing, reports,  # noqa: E402,F401
-                       settings, users)
+from app.admin import (home, orders, product_csv, products, purchasing,  # noqa: E402,F401
+                       reports, settings, users)

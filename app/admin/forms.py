@@ -14,6 +14,7 @@ from app.domain.buttons import Policy
 from app.domain.categories import CategoryNameError, split_names
 from app.domain.orders import MAX_LINE_QUANTITY, OrderStatus
 from app.domain.payments import BackorderCharge
+from app.domain.product_csv import SKU_PATTERN, SKU_RULE
 from app.domain.stock import MAX_ON_HAND
 from app.forms import once_field
 from app.pictures.images import PictureRefused, Prepared, prepare
@@ -140,8 +141,7 @@ SETTINGS_TABS = {
 class ProductForm(FlaskForm):
     sku = StringField("SKU", validators=[
         DataRequired(message="Enter a SKU"),
-        Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
-               message="Use up to 64 letters, digits, dots, dashes or underscores")])
+        Regexp(SKU_PATTERN, message=SKU_RULE)])
     name = StringField("Name", validators=[DataRequired(message="Enter a name"),
                                            Length(max=200)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])

@@ -1,5 +1,6 @@
 """Models, one module per aggregate."""
 from app.models.catalog import BackorderPolicy, Category, Product, ProductPicture, product_categories
+from app.models.imports import ProductImport
 from app.models.orders import Order, OrderEvent, OrderLine, OrderNumber, OrderStatus, Payment
 from app.models.outbox import OutboxEmail
 from app.models.purchasing import PurchaseOrder, PurchaseOrderLine, Supplier
@@ -13,5 +14,5 @@ __all__ = [
     "BackorderPolicy", "Category", "Product", "ProductPicture", "product_categories", "Order", "OrderEvent", "OrderLine", "OrderNumber",
     "OrderStatus", "Payment", "OutboxEmail", "SettingChange", "StoreSettings",
     "StockMovement", "StripeEvent", "Submission", "Role", "StaffAudit", "User", "PurchaseOrder",
-    "PurchaseOrderLine", "Supplier",
+    "PurchaseOrderLine", "Supplier", "ProductImport",
 ]

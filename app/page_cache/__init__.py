@@ -144,6 +144,13 @@ class PageCache:
         return Response(kept.fill(generate_csrf(),
                                   {name: globals_[name]() for name in VISITOR_GLOBALS}))
 
+    @staticmethod
+    def bulk_changed(session: Session) -> None:
+        """The session's transaction changes products with bulk statements, which no flush
+        reports (the product import): when it commits, this process drops every kept
+        page, as after a settings change. Other processes learn of it from the watcher."""
+        session.info[PENDING] = EVERYTHING
+
     # This process's commits, from the session: known at once, with the faces.
 
     def _after_flush(self, session: Session, _context) -> None:

@@ -19,11 +19,11 @@ def record(product_id: int, reason: str, *, on_hand: int = 0, committed: int = 0
 
 def movement(product_id: int, reason: str, *, on_hand: int = 0, committed: int = 0,
              waiting: int = 0, order_id: int | None = None, user_id: int | None = None,
-             reference: str = "") -> dict:
+             reference: str = "", note: str = "") -> dict:
     """One ledger row as plain values, for record_many."""
     return {"product_id": product_id, "reason": reason, "on_hand_delta": on_hand,
             "committed_delta": committed, "waiting_delta": waiting, "order_id": order_id,
-            "user_id": user_id, "reference": reference}
+            "user_id": user_id, "reference": reference, "note": note}
 
 
 def record_many(movements: list[dict]) -> None:

@@ -109,6 +109,15 @@ def new_product_with_errors(page: Page, refs) -> None:
     press("Save", page)
 
 
+def import_preview_with_a_bad_row(page: Page, refs) -> None:
+    page.goto("/admin/products/import")
+    page.get_by_label("CSV file", exact=True).set_input_files(files=[{
+        "name": "products.csv", "mimeType": "text/csv",
+        "buffer": b"SKU,Name,Price,Qty\nCUP-1,Cup,12.50,9\nNEW-1,New,free,1\n"}])
+    page.get_by_role("button", name="Preview", exact=True).click()
+    expect(page.get_by_role("table", name="Bad rows")).to_be_visible()
+
+
 def sign_in_with_errors(page: Page, refs) -> None:
     page.goto("/admin/login")
     press("Sign in", page)
@@ -163,6 +172,8 @@ BACK_OFFICE_PAGES = [
     ("products", visit("/admin/products")),
     ("product form", visit("/admin/products/TEA-1")),
     ("new product with errors", new_product_with_errors),
+    ("product import", visit("/admin/products/import")),
+    ("product import preview with a bad row", import_preview_with_a_bad_row),
     ("backorder report", visit("/admin/reports/backorders")),
     ("settings", visit("/admin/settings")),
     ("settings tab", visit("/admin/settings/sales-orders")),

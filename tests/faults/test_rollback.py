@@ -18,7 +18,7 @@ from app.domain.checkout import DeliveryChoice
 from app.domain.orders import OrderStatus
 from app.extensions import db
 from app.models import Order, Role
-from app.services import inventory, orders, staff
+from app.services import inventory, orders, product_csv, staff
 from app.services.checkout import Customer, place_order
 from tests.support import services
 from tests.support.rows import changes, snapshot
@@ -236,6 +236,18 @@ def shop_product(sku: str):
                        arrival_date=p.arrival_date, backorder_limit=p.backorder_limit)
 
 
+def product_import(shop) -> Callable[[], object]:
+    shop.settings(create_backorder=True, out_of_stock_checkout=True, auto_release=True)
+    shop.product("TEA", on_hand=0)
+    shop.product("POT", on_hand=3)
+    shop.product("CUP", on_hand=0)
+    shop.order({"TEA": 2})  # the whole order waits: the import's stock releases it
+    shop.order({"CUP": 2})  # waits, and gets one unit of the two
+    data = (b"SKU,Name,Price,Qty,Categories\nTEA,Tea,1.00,4,Tea\nPOT,Pot,9.00,1,\n"
+            b"CUP,Cup,3.00,1,\nNEW,New,2.00,1,\"Tea, Gifts\"\n")
+    return lambda: product_csv.import_file(data, None)
+
+
 COMMON = ["app.services.records.log_event", "Session.flush", "Session.commit"]
 USE_CASES = {
     "checkout with split": (checkout_with_split, [
@@ -287,6 +299,11 @@ USE_CASES = {
     "picture removed": (picture_removed, [
         "app.services.pictures.locked", "app.services.pictures._renumber", "Session.flush",
         "Session.commit"]),
+    "product import": (product_import, [
+        "app.services.ledger.record_many",
+        "app.services.records.lock_product_rows", "app.services.inventory._record_fills",
+        "app.services.product_csv._set_categories", "app.services.notifications.queue",
+        "Session.flush", "Session.commit"]),
 }
 CASES = [(use_case, target) for use_case, (_, targets) in USE_CASES.items()
          for target in targets]

@@ -8,6 +8,7 @@ posts); the cases below that only make sense in this shop (its orders, its commi
 stock, who is signed in) are written out here.
 """
 import html
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -201,6 +202,8 @@ def staff_account(**changes) -> dict:
 
 
 USERS = "/admin/users"
+
+IMPORT = "/admin/products/import"
 ORDER = "/admin/orders/{new}"
 PAY = "/admin/orders/{new}/payments"
 RECEIVE = "/admin/products/TEA/receive"
@@ -369,6 +372,17 @@ CASES = [
     ("admin", "GET", "/admin/products?q=%25' OR 1=1 --", None, 200, None),
     ("admin", "GET", f"/admin/products?q={LONG}", None, 200, None),
     ("admin", "GET", "/admin/products/NOPE", None, 404, None),
+    # --- products: import a CSV file (Preview, then Import)
+    *[("admin", "POST", IMPORT, {"csv_file": (row.data, f"{row.name}.csv")}, row.status,
+       row.message) for row in bad.IMPORT_FILES],
+    ("admin", "POST", IMPORT, {}, 400, "Choose a CSV file to preview"),
+    ("admin", "POST", IMPORT, {"csv_file": ""}, 400, "Choose a CSV file to preview"),
+    ("admin", "POST", IMPORT, {"token": "not-a-token"}, 409, "This preview is no longer open"),
+    ("admin", "POST", IMPORT, {"token": LONG}, 400, "This preview is no longer open"),
+    ("staff", "POST", IMPORT, {"token": ""}, 400, "This preview is no longer open"),
+    ("anon", "POST", IMPORT, {"csv_file": (b"SKU,Name,Price\nNEW-1,a,1\n", "p.csv")}, 302,
+     None),
+    ("anon", "GET", "/admin/products/export.csv", None, 302, None),
     ("admin", "GET", f"/admin/reports/backorders?sort={SCRIPT}", None, 200, None),
     ("admin", "GET", "/admin/reports/backorders?format=xml", None, 200, None),
     # --- suppliers
@@ -456,14 +470,18 @@ CASES = [
 
 def case_id(case) -> str:
     who, method, url, data, status, _ = case
-    shown = {k: (v if len(str(v)) < 20 else f"{str(v)[:8]}...({len(str(v))})")
+    shown = {k: (f"<{v[1]}, {len(v[0]):,} bytes>" if isinstance(v, tuple)
+                 else v if len(str(v)) < 20 else f"{str(v)[:8]}...({len(str(v))})")
              for k, v in (data or {}).items()
              if k not in ("version", "action", "reference", "method", "payment_method")
              and not (k.startswith(("qty_", "bko_")) and v in ("0", "1", "2"))}
     return f"{who} {method} {url[:40]} {shown} -> {status}"
 
 
-def fill(text: str, values: dict) -> str:
+def fill(text, values: dict):
+    """A value with the shop's ids and versions put in; a file (bytes, name) to upload."""
+    if isinstance(text, tuple):
+        return io.BytesIO(text[0]), text[1]
     return text.format(**values) if "{" in text else text
 
 

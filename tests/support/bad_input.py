@@ -326,3 +326,63 @@ STAFF_ROLE = [
     Bad("role", "staff", "Role for staff@example.com", "staff@example.com is already Staff",
         409),
 ]
+
+
+# CSV files of products uploaded to the import page (`CSV file`, then `Preview`). A file
+# that cannot be read comes back with the message next to the field; a file whose rows
+# are bad comes back as a preview listing them (200) with no Import button. Either way
+# nothing is saved. tests/web/test_product_csv_pages.py uploads each to a shop of its
+# own; tests/security/test_bad_input.py to the shared shop (whose TEA has 5 committed).
+class BadCsv(NamedTuple):
+    name: str
+    data: bytes
+    message: str
+    status: int = 400
+
+
+CSV_TOO_LARGE = "The file is larger than 10 MB: split it into smaller files"
+NO_SKU_COLUMN = ("The file has no SKU column: its first row must name the columns, one of "
+                 "them SKU")
+NOT_UTF8 = ("This file is not text in UTF-8 or Windows-1252: save it from the spreadsheet as "
+            "CSV UTF-8")
+NOT_TEXT = ("This file is not CSV text (it holds control characters): save it from the "
+            "spreadsheet as CSV UTF-8")
+
+IMPORT_FILES = [
+    BadCsv("empty", b"", "The file is empty"),
+    BadCsv("only blank lines", b"\r\n \r\n", "The file is empty"),
+    BadCsv("only empty cells", b",,\r\n , ,\r\n", "The file is empty"),
+    BadCsv("header only", b"SKU,Name,Price\r\n", "The file has a header but no products"),
+    BadCsv("no SKU column", b"Name,Price\nTea,1.00\n", NO_SKU_COLUMN),
+    BadCsv("SKU column twice", b"SKU,Code\nA,B\n",
+           "The columns SKU and Code both give the SKU: keep one of them"),
+    BadCsv("not UTF-8 or cp1252", b"SKU,Name\nTEA,\x81\x8d\x8f\x90\n", NOT_UTF8),
+    BadCsv("UTF-16", "SKU,Name\nTEA,Tea\n".encode("utf-16"), NOT_TEXT),
+    BadCsv("NUL bytes", b"SKU,Name\nTEA,T\x00ea\n", NOT_TEXT),
+    BadCsv("binary junk", bytes(range(256)) * 64, NOT_UTF8),
+    BadCsv("an Excel workbook", b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 100,
+           "This is a spreadsheet file (such as .xlsx), not CSV: in the spreadsheet choose "
+           "Save As, CSV UTF-8, and upload that file"),
+    BadCsv("a million columns", b"SKU" + b"," * 1_000_000 + b"\n",
+           "Line 1 is longer than 65,536 characters: is this a CSV of products?"),
+    BadCsv("a million columns, one row", b"SKU,Name\nTEA" + b",x" * 1_000_000 + b"\n",
+           "Line 2 is longer than 65,536 characters: is this a CSV of products?"),
+    BadCsv("101 columns", b"SKU" + b",c" * 100 + b"\n",
+           "The file has 101 columns: at most 100 are read. Is it a CSV of products?"),
+    BadCsv("an unclosed quote", b'SKU,Name\nTEA,"Tea\n',
+           "Line 2 cannot be read as CSV (unexpected end of data): check its quotes"),
+    BadCsv("50 MB", b"SKU,Name,Price\n" + b"A-1,x,1\n" * (50 * 2**20 // 8), CSV_TOO_LARGE, 413),
+    BadCsv("duplicate SKUs", b"SKU,Name,Price\nNEW-9,a,1\nNEW-9,b,2\n",
+           "SKU NEW-9 is also on line 3", 200),
+    BadCsv("a bad price", b"SKU,Name,Price\nNEW-9,a,=1+1\n",
+           "Price must be an amount such as 14.50, not '=1+1'", 200),
+    BadCsv("a new product without a price", b"SKU,Name\nNEW-9,a\n",
+           "A new product needs a Price", 200),
+    BadCsv("a SKU the form refuses", "SKU,Name,Price\nCAFÉ-1,a,1\n".encode(),
+           "SKU 'CAFÉ-1': Use up to 64 letters, digits, dots, dashes or underscores", 200),
+    BadCsv("on hand below committed", b"SKU,Qty\nTEA,3\n",
+           "On hand cannot go below the 5 units committed to orders", 200),
+    BadCsv("a huge quantity", b"SKU,Qty\nTEA," + b"9" * 5000 + b"\n",
+           "On hand must be a whole number, not '9999999999999999999999999999999999999999...'",
+           200),
+]

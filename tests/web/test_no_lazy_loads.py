@@ -57,7 +57,8 @@ def test_every_page_renders_with_lazy_loads_refused(app, client, shop, full_shop
     assert client.sign_in("admin@example.com").status_code == 302
     staff = ["/admin/", "/admin/orders", "/admin/orders?status=New Backorder",
              f"/admin/orders/{order}", f"/admin/orders/{backorder}", "/admin/products",
-             "/admin/products/OUT-1", "/admin/reports/backorders",
+             "/admin/products/OUT-1", "/admin/products/import", "/admin/products/export.csv",
+             "/admin/reports/backorders",
              "/admin/reports/backorders?format=csv", "/admin/settings",
              "/admin/settings/sales-orders", "/admin/settings/web-store", "/admin/users"]
     for url in staff:

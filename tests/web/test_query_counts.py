@@ -199,6 +199,25 @@ def test_products_list_runs_the_same_statements_for_1_and_50_products(staff_clie
                     grow)
 
 
+def test_products_export_runs_the_same_statements_for_1_and_50_products(staff_client, shop,
+                                                                        count_queries):
+    def export() -> tuple[int, int]:
+        """(statements, rows): the file is streamed, so it is read inside the count."""
+        with count_queries() as counter:
+            body = staff_client.get("/admin/products/export.csv").get_data(as_text=True)
+        return counter.count, len(body.splitlines())
+
+    shop.product("P-00", on_hand=1)
+    small, rows = export()
+    assert rows == 2
+    for i in range(1, 51):
+        shop.product(f"P-{i:02}", on_hand=1)
+    big, rows = export()
+    print(f"\nproducts export (1 vs 51): {small} statements small, {big} large")
+    assert rows == 52
+    assert big == small
+
+
 def test_cart_runs_the_same_statements_for_1_and_20_lines(client, shop, count_queries):
     for i in range(20):
         shop.product(f"P-{i:02}", on_hand=i % 2, policy=Policy.ALWAYS)
