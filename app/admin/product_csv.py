@@ -29,8 +29,8 @@ def limit_upload(endpoint, values):
 @bp.errorhandler(RequestEntityTooLarge)
 def upload_too_large(error):
     """A file far past the limit: the import page says so, instead of an error page."""
-    if request.endpoint != IMPORT:
-        return error
+    if request.endpoint != IMPORT:  # the shop's own page, as for any other too-large request
+        return render_template("errors/413.html", error=error), 413
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     form = PreviewImportForm(formdata=None)
