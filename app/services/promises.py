@@ -9,7 +9,8 @@ from app.domain.buttons import backorder_room
 from app.domain.checkout import (CartItem, DeliveryChoice, Promise, offers_delivery_choice,
                                  promise, promise_of_orders)
 from app.domain.orders import OPEN_STATUSES, Line
-from app.domain.promise import INCOMING_STATUSES, Incoming, Match, Waiting, match, promised_date
+from app.domain.promise import (INCOMING_STATUSES, Incoming, Match, Waiting, match,
+                                promised_date, queued_dates)
 from app.extensions import db
 from app.models import Order, OrderLine, Product, PurchaseOrder, PurchaseOrderLine, StoreSettings
 from app.models.purchasing import PO_FIRST
@@ -93,7 +94,21 @@ def promises(product_ids: Iterable[int],
             .where(OrderLine.product_id.in_(ids), OrderLine.allocated < OrderLine.quantity,
                    Order.status.in_(OPEN_STATUSES))):
         waiting[product_id].append(Waiting(line_id, order_id, placed_at, units))
+    incoming = incoming_units(ids)
+    arrival = dict(arrival_dates) if arrival_dates is not None else dict(db.session.execute(
+        select(Product.id, Product.arrival_date).where(Product.id.in_(ids))).all())
+    return {i: ProductPromise(match=match(waiting[i], incoming[i]), arrival_date=arrival.get(i),
+                              waiting=sum(w.units for w in waiting[i]),
+                              incoming=sum(n.units for n in incoming[i]))
+            for i in ids}
+
+
+def incoming_units(product_ids: Iterable[int]) -> dict[int, list[Incoming]]:
+    """Per product id, the units of open POs on their way: one statement."""
+    ids = sorted(set(product_ids))
     incoming: dict[int, list[Incoming]] = {i: [] for i in ids}
+    if not ids:
+        return incoming
     for product_id, po_row, expected, units in db.session.execute(
             select(PurchaseOrderLine.product_id, PurchaseOrder.id, PurchaseOrder.expected_date,
                    PurchaseOrderLine.quantity - PurchaseOrderLine.received)
@@ -103,12 +118,27 @@ def promises(product_ids: Iterable[int],
                    PurchaseOrderLine.closed.is_(False),
                    PurchaseOrder.status.in_(INCOMING_STATUSES))):
         incoming[product_id].append(Incoming(PO_FIRST + po_row, expected, units))
-    arrival = dict(arrival_dates) if arrival_dates is not None else dict(db.session.execute(
-        select(Product.id, Product.arrival_date).where(Product.id.in_(ids))).all())
-    return {i: ProductPromise(match=match(waiting[i], incoming[i]), arrival_date=arrival.get(i),
-                              waiting=sum(w.units for w in waiting[i]),
-                              incoming=sum(n.units for n in incoming[i]))
-            for i in ids}
+    return incoming
+
+
+def placed_line_dates(orders: Iterable[Order], products: Mapping[int, Product],
+                      incoming: Mapping[int, list[Incoming]]) -> dict[int, date | None]:
+    """Each waiting line's promised date in orders just placed, whose lines queue last:
+    behind each product's `waiting` units as `products` hold them (before this checkout
+    counted its own). No statement: the caller has the products and their incoming units.
+    """
+    waiting: dict[int, list[tuple[int, int]]] = {}
+    for order in orders:
+        if order.status in OPEN_STATUSES:
+            for line in order.lines:
+                if line.unallocated:
+                    waiting.setdefault(line.product_id, []).append((line.id, line.unallocated))
+    dates: dict[int, date | None] = {}
+    for product_id, lines in waiting.items():
+        product = products[product_id]
+        dates.update(queued_dates(product.waiting, lines, incoming.get(product_id, []),
+                                  product.arrival_date))
+    return dates
 
 
 def line_dates(orders: Iterable[Order],
