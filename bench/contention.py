@@ -76,8 +76,16 @@ def worker(index: int, gate, tasks, results) -> None:
     with app.app_context():
         @event.listens_for(db.engine, "after_cursor_execute")
         def note_lock(conn, cursor, statement, parameters, context, executemany):
-            if "FROM products" in statement and " FOR " in statement:
+            # The first statement that locks a stock row: a SELECT ... FOR NO KEY UPDATE,
+            # or an UPDATE of the row (checkout's single-product UPDATE ... RETURNING).
+            if getattr(locked_at, "moment", None) is None and (
+                    statement.startswith("UPDATE products")
+                    or ("FROM products" in statement and " FOR " in statement)):
                 locked_at.moment = time.perf_counter()
+
+        @event.listens_for(db.engine, "rollback")
+        def note_unlock(conn):
+            locked_at.moment = None  # a rolled-back try's lock is gone; the next one counts
 
         held = [db.engine.connect() for _ in range(POOL)]  # open the pool before timing
         for connection in held:

@@ -1,18 +1,21 @@
 """Placing an order from a cart."""
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
+from app.domain.buttons import StockView
 from app.domain.checkout import DeliveryChoice, Promise, chosen_delivery
 from app.domain.errors import DomainError, InsufficientStock
 from app.domain.orders import OrderStatus
-from app.extensions import db
+from app.extensions import db, page_cache
 from app.models import Order, OrderLine, Product, StoreSettings
 from app.models.types import utcnow
 from app.services import ledger, notifications, transaction
 from app.services.backorders import split_order
+from app.services.catalog import written_changes
 from app.services.promises import cart_promises, incoming_units, placed_line_dates
 from app.services.records import (claim_submission, lock_products, log_event,
                                   next_order_number, placed_message, reference)
@@ -80,7 +83,7 @@ class Decision:
     promise: Promise
 
 
-def _decide(wanted: list[tuple[Product, int]], settings: StoreSettings,
+def _decide(wanted: Sequence[tuple["Product | StockBefore", int]], settings: StoreSettings,
             asked: DeliveryChoice | None) -> Decision:
     offered = cart_promises(wanted, settings)
     chosen = chosen_delivery(asked, offered.together is not None)
@@ -162,13 +165,59 @@ def _place_before_locking(order: Order, wanted: list[tuple[Product, int]],
     notifications.queue(order, "order_placed", backorder=backorder, dates=dates)
     db.session.flush()
 
-    locked = lock_products(read)  # the same objects, refreshed
-    if _decide(wanted, settings, asked) != guessed or (
-            dates is not None and placed_line_dates(orders, locked, incoming) != dates):
-        raise StockMoved()
-    _add_stock(wanted, guessed)
+    before = _take_stock(wanted, guessed)
+    if _decide(before, settings, asked) != guessed or (dates is not None and placed_line_dates(
+            orders, {stock.id: stock for stock, _ in before}, incoming) != dates):
+        raise StockMoved()  # the rollback undoes the stock written, and unlocks it
     _take_place_in_queue(order, backorder)
     return backorder
+
+
+@dataclass(frozen=True)
+class StockBefore:
+    """A locked product's stock as it stood before this checkout wrote its own."""
+
+    id: int
+    sku: str
+    available: int
+    waiting: int
+    arrival_date: date | None
+    stock_view: StockView
+
+    @classmethod
+    def of(cls, product: Product, committed: int = 0, waiting: int = 0) -> "StockBefore":
+        """`product` as it stood before `committed` and `waiting` units were added."""
+        available, queued = product.available + committed, product.waiting - waiting
+        return cls(id=product.id, sku=product.sku, available=available, waiting=queued,
+                   arrival_date=product.arrival_date,
+                   stock_view=StockView(available=available, policy=product.backorder_policy,
+                                        waiting=queued, backorder_limit=product.backorder_limit))
+
+
+def _take_stock(wanted: list[tuple[Product, int]],
+                decided: Decision) -> list[tuple[StockBefore, int]]:
+    """Lock the stock rows and add the units `decided` commits and queues; returns the
+    cart against the stock as it stood, locked, before.
+
+    One product: a single UPDATE ... RETURNING locks the row, adds the units and reads
+    the figures back, so the lock is held for that statement and the commit. Several:
+    locked in id order (no deadlocks), then written.
+    """
+    if len(wanted) == 1:
+        (product, quantity), = wanted
+        line = decided.promise.lines[0]
+        committed, waiting = line.ship_now + line.reserved, line.on_backorder
+        db.session.scalars(
+            update(Product).where(Product.id == product.id)
+            .values(committed=Product.committed + committed, waiting=Product.waiting + waiting)
+            .returning(Product),
+            execution_options={"populate_existing": True, "synchronize_session": False}).one()
+        page_cache.note(db.session, written_changes([product]))
+        return [(StockBefore.of(product, committed, waiting), quantity)]
+    lock_products(product.id for product, _ in wanted)  # the same objects, refreshed
+    before = [(StockBefore.of(product), quantity) for product, quantity in wanted]
+    _add_stock(wanted, decided)
+    return before
 
 
 def _take_place_in_queue(order: Order, backorder: Order | None) -> None:
