@@ -207,11 +207,17 @@ def _take_stock(wanted: list[tuple[Product, int]],
         (product, quantity), = wanted
         line = decided.promise.lines[0]
         committed, waiting = line.ship_now + line.reserved, line.on_backorder
-        db.session.scalars(
-            update(Product).where(Product.id == product.id)
+        written = db.session.scalars(
+            update(Product)
+            # Units beyond those available now: the order placed would differ (and the row
+            # would break committed <= on hand), so nothing is written and it starts again.
+            .where(Product.id == product.id,
+                   Product.on_hand - Product.committed >= committed)
             .values(committed=Product.committed + committed, waiting=Product.waiting + waiting)
             .returning(Product),
-            execution_options={"populate_existing": True, "synchronize_session": False}).one()
+            execution_options={"populate_existing": True, "synchronize_session": False}).first()
+        if written is None:
+            raise StockMoved()
         page_cache.note(db.session, written_changes([product]))
         return [(StockBefore.of(product, committed, waiting), quantity)]
     lock_products(product.id for product, _ in wanted)  # the same objects, refreshed
