@@ -79,7 +79,7 @@ def worker(index: int, gate, tasks, results) -> None:
             # The first statement that locks a stock row: a SELECT ... FOR NO KEY UPDATE,
             # or an UPDATE of the row (checkout's single-product UPDATE ... RETURNING).
             if getattr(locked_at, "moment", None) is None and (
-                    statement.startswith("UPDATE products")
+                    "UPDATE products" in statement
                     or ("FROM products" in statement and " FOR " in statement)):
                 locked_at.moment = time.perf_counter()
 

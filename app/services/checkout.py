@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, inspect, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.domain.buttons import StockView
 from app.domain.checkout import DeliveryChoice, Promise, chosen_delivery
@@ -12,7 +13,7 @@ from app.domain.errors import DomainError, InsufficientStock
 from app.domain.orders import OrderStatus
 from app.extensions import db, page_cache
 from app.models import Order, OrderLine, Product, StoreSettings
-from app.models.types import utcnow
+from app.models.types import UTCDateTime, utcnow
 from app.services import ledger, notifications, transaction
 from app.services.backorders import split_order
 from app.services.catalog import written_changes
@@ -129,7 +130,7 @@ def _place(items: Mapping[str, int], customer: Customer, once: str | None,
             backorder = _place_before_locking(order, wanted, settings, delivery, guessed)
         else:
             stock = lock_products(product.id for product, _ in wanted)
-            _take_place_in_queue(order, None)
+            _take_place_in_queue([order])
             # Whether checkout asks `Delivery` is judged on the stock as locked now.
             decided = _decide(wanted, settings, delivery)
             if decided.promise.problems:
@@ -165,11 +166,10 @@ def _place_before_locking(order: Order, wanted: list[tuple[Product, int]],
     notifications.queue(order, "order_placed", backorder=backorder, dates=dates)
     db.session.flush()
 
-    before = _take_stock(wanted, guessed)
+    before = _take_stock(wanted, guessed, orders)
     if _decide(before, settings, asked) != guessed or (dates is not None and placed_line_dates(
             orders, {stock.id: stock for stock, _ in before}, incoming) != dates):
         raise StockMoved()  # the rollback undoes the stock written, and unlocks it
-    _take_place_in_queue(order, backorder)
     return backorder
 
 
@@ -194,44 +194,71 @@ class StockBefore:
                                         waiting=queued, backorder_limit=product.backorder_limit))
 
 
-def _take_stock(wanted: list[tuple[Product, int]],
-                decided: Decision) -> list[tuple[StockBefore, int]]:
-    """Lock the stock rows and add the units `decided` commits and queues; returns the
-    cart against the stock as it stood, locked, before.
+def _take_stock(wanted: list[tuple[Product, int]], decided: Decision,
+                orders: list[Order]) -> list[tuple[StockBefore, int]]:
+    """Lock the stock rows, add the units `decided` commits and queues, and stamp the
+    orders' place in the queue; returns the cart against the stock as it stood, locked,
+    before.
 
-    One product: a single UPDATE ... RETURNING locks the row, adds the units and reads
-    the figures back, so the lock is held for that statement and the commit. Several:
-    locked in id order (no deadlocks), then written.
+    One product on PostgreSQL: a single statement locks the row, adds the units, reads
+    the figures back and stamps the orders (an UPDATE ... RETURNING in a WITH), so the
+    lock is held for that statement and the commit. Otherwise the rows are locked in id
+    order (no deadlocks), then written.
     """
-    if len(wanted) == 1:
+    if len(wanted) == 1 and _on_postgresql():
         (product, quantity), = wanted
         line = decided.promise.lines[0]
         committed, waiting = line.ship_now + line.reserved, line.on_backorder
-        written = db.session.scalars(
-            update(Product)
+        table, placed = Product.__table__, Order.__table__
+        stock = (
+            update(table)
             # Units beyond those available now: the order placed would differ (and the row
             # would break committed <= on hand), so nothing is written and it starts again.
-            .where(Product.id == product.id,
-                   Product.on_hand - Product.committed >= committed)
-            .values(committed=Product.committed + committed, waiting=Product.waiting + waiting)
-            .returning(Product),
-            execution_options={"populate_existing": True, "synchronize_session": False}).first()
-        if written is None:
+            .where(table.c.id == product.id, table.c.on_hand - table.c.committed >= committed)
+            .values(committed=table.c.committed + committed, waiting=table.c.waiting + waiting)
+            .returning(*table.c, func.clock_timestamp(type_=UTCDateTime()).label("locked_at"))
+            .cte("stock"))
+        stamped = (
+            update(placed)
+            .where(placed.c.id.in_([order.id for order in orders]),
+                   select(stock.c.id).exists())
+            .values(placed_at=select(stock.c.locked_at).scalar_subquery())
+            .cte("stamped"))
+        row = db.session.execute(select(stock).add_cte(stamped)).first()
+        if row is None:
             raise StockMoved()
+        mapper = inspect(Product)
+        for column in table.c:
+            set_committed_value(product, mapper.get_property_by_column(column).key,
+                                row._mapping[column.name])
+        for order in orders:
+            set_committed_value(order, "placed_at", row.locked_at)
         page_cache.note(db.session, written_changes([product]))
         return [(StockBefore.of(product, committed, waiting), quantity)]
     lock_products(product.id for product, _ in wanted)  # the same objects, refreshed
     before = [(StockBefore.of(product), quantity) for product, quantity in wanted]
     _add_stock(wanted, decided)
+    _take_place_in_queue(orders)
     return before
 
 
-def _take_place_in_queue(order: Order, backorder: Order | None) -> None:
+def _take_place_in_queue(orders: list[Order]) -> None:
     """Stamp placed_at while the stock rows are locked: FIFO goes by placed_at, so orders
-    take stock, or wait, in the order their checkouts locked it."""
-    order.placed_at = utcnow()
-    if backorder is not None:
-        backorder.placed_at = order.placed_at
+    take stock, or wait, in the order their checkouts locked it. On PostgreSQL the
+    database's clock stamps it (read once, after the lock), so every checkout's place
+    comes from one clock however many app servers place orders; a backorder split at
+    checkout keeps its parent's place."""
+    table = Order.__table__
+    stamp = utcnow() if not _on_postgresql() else select(func.clock_timestamp()).scalar_subquery()
+    placed_at = db.session.execute(
+        update(table).where(table.c.id.in_([order.id for order in orders]))
+        .values(placed_at=stamp).returning(table.c.placed_at)).scalars().first()
+    for order in orders:
+        set_committed_value(order, "placed_at", placed_at)
+
+
+def _on_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 def _add_stock(wanted: list[tuple[Product, int]], decided: Decision) -> None:
