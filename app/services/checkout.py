@@ -62,14 +62,23 @@ def place_order(items: Mapping[str, int], customer: Customer, once: str | None =
     promise worked out again from the locked figures. When it is the same, only the new
     stock figures and the order's place in the queue are written before the commit.
     When it differs (another checkout took the last units meanwhile), the transaction
-    rolls back and the order is placed again with the rows locked before it decides.
+    rolls back and starts again (GUESSES times at most; then the rows are locked before
+    it decides).
     """
     if not items:
         raise EmptyCart("Your cart is empty")
-    try:
-        return _place(items, customer, once, delivery, guess=True)
-    except StockMoved:
-        return _place(items, customer, once, delivery, guess=False)
+    for _ in range(GUESSES):
+        try:
+            return _place(items, customer, once, delivery, guess=True)
+        except StockMoved:
+            pass  # read the stock again: most often it now promises what the lock will find
+    return _place(items, customer, once, delivery, guess=False)
+
+
+# Tries as the stock read without a lock promises, before deciding under the lock: the
+# checkouts that lost the last units to others read the stock again and, mostly, find it
+# promising what it now holds; a product whose stock keeps moving is decided under the lock.
+GUESSES = 3
 
 
 class StockMoved(Exception):
