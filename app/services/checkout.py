@@ -1,5 +1,5 @@
 """Placing an order from a cart."""
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -175,10 +175,11 @@ def _place_before_locking(order: Order, wanted: list[tuple[Product, int]],
     notifications.queue(order, "order_placed", backorder=backorder, dates=dates)
     db.session.flush()
 
-    before = _take_stock(wanted, guessed, orders)
-    if _decide(before, settings, asked) != guessed or (dates is not None and placed_line_dates(
-            orders, {stock.id: stock for stock, _ in before}, incoming) != dates):
-        raise StockMoved()  # the rollback undoes the stock written, and unlocks it
+    def unchanged(before: list[tuple[StockBefore, int]]) -> bool:
+        return _decide(before, settings, asked) == guessed and (dates is None or placed_line_dates(
+            orders, {stock.id: stock for stock, _ in before}, incoming) == dates)
+
+    _take_stock(wanted, guessed, orders, unchanged)
     return backorder
 
 
@@ -203,11 +204,12 @@ class StockBefore:
                                         waiting=queued, backorder_limit=product.backorder_limit))
 
 
-def _take_stock(wanted: list[tuple[Product, int]], decided: Decision,
-                orders: list[Order]) -> list[tuple[StockBefore, int]]:
+def _take_stock(wanted: list[tuple[Product, int]], decided: Decision, orders: list[Order],
+                unchanged: Callable[[list[tuple[StockBefore, int]]], bool]) -> None:
     """Lock the stock rows, add the units `decided` commits and queues, and stamp the
-    orders' place in the queue; returns the cart against the stock as it stood, locked,
-    before.
+    orders' place in the queue, if the cart against the stock as it stood, locked, is
+    `unchanged`; else raise StockMoved (its rollback undoes what was written and unlocks
+    the rows).
 
     One product on PostgreSQL: a single statement locks the row, adds the units, reads
     the figures back and stamps the orders (an UPDATE ... RETURNING in a WITH), so the
@@ -242,13 +244,15 @@ def _take_stock(wanted: list[tuple[Product, int]], decided: Decision,
                                 row._mapping[column.name])
         for order in orders:
             set_committed_value(order, "placed_at", row.locked_at)
+        if not unchanged([(StockBefore.of(product, committed, waiting), quantity)]):
+            raise StockMoved()
         page_cache.note(db.session, written_changes([product]))
-        return [(StockBefore.of(product, committed, waiting), quantity)]
+        return
     lock_products(product.id for product, _ in wanted)  # the same objects, refreshed
-    before = [(StockBefore.of(product), quantity) for product, quantity in wanted]
+    if not unchanged([(StockBefore.of(product), quantity) for product, quantity in wanted]):
+        raise StockMoved()
     _add_stock(wanted, decided)
     _take_place_in_queue(orders)
-    return before
 
 
 def _take_place_in_queue(orders: list[Order]) -> None:
