@@ -19,7 +19,8 @@ long it held the stock row lock (from the SELECT ... FOR NO KEY UPDATE returning
 place_order returning, commit included) and how long it took in all.
 
 Prints one JSON line. Exits non-zero if a round commits other than exactly the
-stock there was, or a checkout fails otherwise.
+stock there was, an order took stock that an earlier order waits for (FIFO), or a
+checkout fails otherwise.
 """
 import json
 import multiprocessing
@@ -40,7 +41,7 @@ from app.config import Config  # noqa: E402
 from app.domain.buttons import Policy  # noqa: E402
 from app.domain.errors import InsufficientStock  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.models import OrderLine, Product, StockMovement  # noqa: E402
+from app.models import Order, OrderLine, Product, StockMovement  # noqa: E402
 from app.services.catalog import ProductData, create_product  # noqa: E402
 from app.services.checkout import Customer, place_order  # noqa: E402
 
@@ -76,8 +77,16 @@ def worker(index: int, gate, tasks, results) -> None:
     with app.app_context():
         @event.listens_for(db.engine, "after_cursor_execute")
         def note_lock(conn, cursor, statement, parameters, context, executemany):
-            if "FROM products" in statement and " FOR " in statement:
+            # The first statement that locks a stock row: a SELECT ... FOR NO KEY UPDATE,
+            # or an UPDATE of the row (checkout's single-product UPDATE ... RETURNING).
+            if getattr(locked_at, "moment", None) is None and (
+                    "UPDATE products" in statement
+                    or ("FROM products" in statement and " FOR " in statement)):
                 locked_at.moment = time.perf_counter()
+
+        @event.listens_for(db.engine, "rollback")
+        def note_unlock(conn):
+            locked_at.moment = None  # a rolled-back try's lock is gone; the next one counts
 
         held = [db.engine.connect() for _ in range(POOL)]  # open the pool before timing
         for connection in held:
@@ -155,6 +164,17 @@ def figures(skus: list[str]) -> dict[str, tuple[int, int, int, int, int]]:
     return {sku: (c, int(a), int(n), int(m), w) for sku, c, a, n, m, w in rows}
 
 
+def served_out_of_turn(sku: str) -> int:
+    """Lines of `sku` holding stock whose order was placed after one that waits (FIFO)."""
+    lines = db.session.execute(
+        select(Order.placed_at, OrderLine.allocated, OrderLine.quantity)
+        .join(OrderLine, OrderLine.order_id == Order.id)
+        .join(Product, Product.id == OrderLine.product_id).where(Product.sku == sku)).all()
+    waits = [placed for placed, allocated, quantity in lines if allocated < quantity]
+    return sum(1 for placed, allocated, _ in lines
+               if allocated > 0 and waits and placed > min(waits))
+
+
 def main() -> int:
     app = create_app(BenchConfig)
     if app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0] != "postgresql+psycopg":
@@ -200,6 +220,9 @@ def main() -> int:
                         failures.append(f"{case} round {r}: placed {run['placed']} (want "
                                         f"{want_placed}), refused {run['refused']}, errors "
                                         f"{run['errors']}")
+                    if case == "hot_backorders" and (late := served_out_of_turn(waits)):
+                        failures.append(f"{case} round {r}: {late} orders took stock an "
+                                        f"earlier order waits for (FIFO)")
                     wrong = [sku for sku in want if got.get(sku) != want[sku]]
                     if wrong:
                         failures.append(f"{case} round {r}: (committed, allocated, lines, "

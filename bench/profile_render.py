@@ -43,7 +43,7 @@ EMAIL, PASSWORD = "profile-staff@example.com", "profile-staff-password"
 class ProfileConfig(Config):
     PAGE_CACHE_SIZE = 0
     RATELIMIT_STORAGE_URI = "memory://"
-    MAIL_SENDER = False
+    MAIL_JOBS = False  # nothing here sends email
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
 
 

@@ -162,6 +162,23 @@ def approval_moves(backorders: Iterable[Backorder]) -> dict[int, OrderStatus]:
     return moves
 
 
+def queued_dates(ahead: int, lines: Iterable[tuple[int, int]], incoming: Iterable[Incoming],
+                 arrival_date: date | None) -> dict[int, date | None]:
+    """The dates of new waiting lines, (line id, units), joining the back of the queue
+    behind `ahead` units already waiting: per line id, as `match` and `promised_date` give.
+
+    Where a line falls in the queue only counts through the units ahead of it, so a
+    checkout, placed last, needs the product's waiting figure, not every waiting line.
+    """
+    placed = datetime.min
+    queue = [Waiting(line_id=-1, order_id=-1, placed_at=placed, units=ahead),
+             *(Waiting(line_id=line_id, order_id=0, placed_at=placed, units=units)
+               for line_id, units in sorted(lines))]
+    matched = match(queue, incoming)
+    return {w.line_id: promised_date(matched.lines[w.line_id], arrival_date)
+            for w in queue[1:]}
+
+
 def promised_date(promised: Promised, arrival_date: date | None) -> date | None:
     """A waiting line's date: its PO's, else the product's Date of arrival, else none."""
     return promised.date if promised.date is not None else arrival_date

@@ -158,6 +158,12 @@ class PageCache:
         if changes is not None:
             session.info[PENDING] = _merge(session.info.get(PENDING), changes)
 
+    @staticmethod
+    def note(session: Session, changes: Changes) -> None:
+        """Count changes written outside a flush (a bulk UPDATE ... RETURNING) with the
+        transaction's, as a flush's are: applied at once when it commits."""
+        session.info[PENDING] = _merge(session.info.get(PENDING), changes)
+
     def _after_commit(self, session: Session) -> None:
         changes = session.info.pop(PENDING, None)
         if changes is not None and has_app_context():

@@ -239,6 +239,13 @@ def faces(connection: Connection, product_ids: Iterable[int]) -> dict[int, tuple
     return {row.id: face(row) for row in rows}
 
 
+def written_changes(products: Iterable[Product]) -> Changes:
+    """The page cache's changes for products whose stock was written by a statement of
+    their own (not a flush), with the faces they have now."""
+    faces = {product.id: face(product) for product in products}
+    return Changes(products=frozenset(faces), listed=False, faces=faces)
+
+
 def flushed_changes(session: Session) -> Changes | None:
     """What a flush changed of what the storefront shows, with the products' new faces."""
     faces: dict[int, tuple | None] = {}

@@ -10,6 +10,7 @@ each time; `sweep_outbox` sends what a lost job left behind.
 import logging
 import re
 import smtplib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from email.message import EmailMessage
@@ -56,12 +57,14 @@ BATCH = 50
 
 
 def queue(order: Order, kind: str, backorder: Order | None = None,
-          arrival_dates: dict[int, date] | None = None, **context) -> None:
+          arrival_dates: dict[int, date] | None = None,
+          dates: Mapping[int, date | None] | None = None, **context) -> None:
     """Write the email to the outbox inside the caller's transaction.
 
     `arrival_dates` (product id -> Date of arrival, for those that have one) saves a
     query when the caller has them. Each waiting line says its promised date
-    (app/services/promises.py line_dates) when the shop shows dates.
+    (app/services/promises.py line_dates) when the shop shows dates; `dates` (order
+    line id -> date) are those dates when the caller has worked them out already.
     """
     db.session.flush()  # a new order gets its token, for the status link, when flushed
     # Loaded here, not by the template.
@@ -69,7 +72,10 @@ def queue(order: Order, kind: str, backorder: Order | None = None,
     lines = [line for each in orders for line in each.lines]
     promised = placed_promise(orders)
     # The shop promises no dates: none in emails.
-    dates = line_dates(orders, arrival_dates) if get_settings().show_arrival_date else {}
+    if not get_settings().show_arrival_date:
+        dates = {}
+    elif dates is None:
+        dates = line_dates(orders, arrival_dates)
     body = render_template(
         f"email/{kind}.txt", order=order, backorder=backorder, line_dates=dates,
         promise=promised,

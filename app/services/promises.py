@@ -9,7 +9,8 @@ from app.domain.buttons import backorder_room
 from app.domain.checkout import (CartItem, DeliveryChoice, Promise, offers_delivery_choice,
                                  promise, promise_of_orders)
 from app.domain.orders import OPEN_STATUSES, Line
-from app.domain.promise import INCOMING_STATUSES, Incoming, Match, Waiting, match, promised_date
+from app.domain.promise import (INCOMING_STATUSES, Incoming, Match, Waiting, match,
+                                promised_date, queued_dates)
 from app.extensions import db
 from app.models import Order, OrderLine, Product, PurchaseOrder, PurchaseOrderLine, StoreSettings
 from app.models.purchasing import PO_FIRST
@@ -119,6 +120,26 @@ def incoming_units(product_ids: Iterable[int]) -> dict[int, list[Incoming]]:
                    PurchaseOrder.status.in_(INCOMING_STATUSES))):
         incoming[product_id].append(Incoming(PO_FIRST + po_row, expected, units))
     return incoming
+
+
+def placed_line_dates(orders: Iterable[Order], products: Mapping[int, Product],
+                      incoming: Mapping[int, list[Incoming]]) -> dict[int, date | None]:
+    """Each waiting line's promised date in orders just placed, whose lines queue last:
+    behind each product's `waiting` units as `products` hold them (before this checkout
+    counted its own). No statement: the caller has the products and their incoming units.
+    """
+    waiting: dict[int, list[tuple[int, int]]] = {}
+    for order in orders:
+        if order.status in OPEN_STATUSES:
+            for line in order.lines:
+                if line.unallocated:
+                    waiting.setdefault(line.product_id, []).append((line.id, line.unallocated))
+    dates: dict[int, date | None] = {}
+    for product_id, lines in waiting.items():
+        product = products[product_id]
+        dates.update(queued_dates(product.waiting, lines, incoming.get(product_id, []),
+                                  product.arrival_date))
+    return dates
 
 
 def line_dates(orders: Iterable[Order],

@@ -110,6 +110,24 @@ def assert_stock_adds_up(app) -> dict[str, dict[str, int]]:
     return report
 
 
+def assert_first_come_first_served(app, sku: str) -> None:
+    """FIFO across the race: no order holding stock of `sku` was placed after one that
+    waits for it (placed_at is stamped while the stock row is locked)."""
+    with app.app_context():
+        try:
+            lines = db.session.execute(
+                select(Order.placed_at, OrderLine.allocated, OrderLine.quantity)
+                .join(OrderLine, OrderLine.order_id == Order.id)
+                .join(Product, Product.id == OrderLine.product_id)
+                .where(Product.sku == sku, Order.status.in_(OPEN_STATUSES))).all()
+        finally:
+            db.session.remove()
+    served = [placed for placed, allocated, _ in lines if allocated > 0]
+    waits = [placed for placed, allocated, quantity in lines if allocated < quantity]
+    assert served and waits
+    assert max(served) < min(waits), "a later order took stock an earlier one waits for"
+
+
 def orders_by_status(app) -> Counter:
     with app.app_context():
         try:
@@ -146,6 +164,7 @@ def test_forty_shoppers_buying_ten_units_commit_ten_and_backorder_thirty(app, sh
     figures = assert_stock_adds_up(app)["SKU-1"]
     assert (figures["on_hand"], figures["committed"], figures["waiting"]) == \
         (ON_HAND, ON_HAND, SHOPPERS - ON_HAND)
+    assert_first_come_first_served(app, "SKU-1")
     if split:  # every unit is on backorder in 30 orders: each order becomes the backorder
         assert orders_by_status(app) == {OrderStatus.NEW: ON_HAND,
                                          OrderStatus.NEW_BACKORDER: SHOPPERS - ON_HAND}

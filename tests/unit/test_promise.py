@@ -9,7 +9,7 @@ from app.domain.orders import OrderStatus
 from app.domain.promise import (MAX_PO_QUANTITY, Backorder, Incoming, Promised, PoStatus,
                                 PurchaseOrderRefused, Waiting, approval_moves, arrival_for,
                                 check_line_quantity, check_receipt, match, moved_later,
-                                order_date, promised_date, status_after_receipt)
+                                order_date, promised_date, queued_dates, status_after_receipt)
 
 MONDAY = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 DEC_10, DEC_20, DEC_30 = date(2026, 12, 10), date(2026, 12, 20), date(2026, 12, 30)
@@ -240,3 +240,45 @@ def test_each_backorder_moves_on_its_own_coverage():
     assert approval_moves([Backorder(9, NB, False, ()), Backorder(1, NB, False, ((1, 1),)),
                            Backorder(2, NB, False, ((0, 1),)),
                            Backorder(3, BA, True, ((0, 1),))]) == {1: BA, 3: NB}
+
+
+# -- queued_dates: new waiting lines joining the back of the queue ---------------------
+
+ARRIVAL = date(2027, 1, 15)
+POS = [Incoming(1001, DEC_10, 3), Incoming(1002, DEC_20, 2)]
+
+# (units ahead, new lines (line id, units), incoming, Date of arrival, each line's date)
+QUEUED = [
+    pytest.param(0, [(7, 3)], POS, ARRIVAL, {7: DEC_10}, id="nobody ahead: the first PO"),
+    pytest.param(2, [(7, 2)], POS, ARRIVAL, {7: DEC_20},
+                 id="two ahead: the last unit falls on the second PO"),
+    pytest.param(5, [(7, 1)], POS, ARRIVAL, {7: ARRIVAL},
+                 id="every incoming unit promised ahead: the Date of arrival"),
+    pytest.param(5, [(7, 1)], POS, None, {7: None},
+                 id="every incoming unit promised ahead, no Date of arrival: no date"),
+    pytest.param(4, [(7, 2)], POS, ARRIVAL, {7: ARRIVAL},
+                 id="half covered: the Date of arrival, not the PO's"),
+    pytest.param(0, [(9, 2), (7, 2)], POS, None, {7: DEC_10, 9: DEC_20},
+                 id="two new lines queue by line id"),
+    pytest.param(0, [(7, 1)], [], ARRIVAL, {7: ARRIVAL}, id="no PO: the Date of arrival"),
+]
+
+
+@pytest.mark.parametrize("ahead, lines, incoming, arrival, dates", QUEUED)
+def test_a_new_waiting_line_gets_the_date_of_its_place_at_the_back(ahead, lines, incoming,
+                                                                   arrival, dates):
+    assert queued_dates(ahead, lines, incoming, arrival) == dates
+
+
+@given(ahead=st.lists(st.integers(1, 4), max_size=5), units=st.integers(1, 5),
+       incoming=st.lists(st.tuples(st.integers(0, 40), st.integers(1, 5)), max_size=4))
+@settings(max_examples=200, deadline=None)
+def test_the_units_ahead_alone_give_the_date_as_the_whole_queue_does(ahead, units, incoming):
+    """Matching the whole queue, with the new line last, gives it the same date as
+    matching the number of units ahead of it."""
+    supply = [Incoming(1001 + i, DEC_10 + timedelta(days=d), n)
+              for i, (d, n) in enumerate(incoming)]
+    queue = [waiting(i + 1, i, n) for i, n in enumerate(ahead)]
+    last = waiting(99, len(ahead) + 1, units)
+    whole = promised_date(match([*queue, last], supply).lines[99], ARRIVAL)
+    assert queued_dates(sum(ahead), [(99, units)], supply, ARRIVAL) == {99: whole}
