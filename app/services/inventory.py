@@ -137,22 +137,23 @@ def serve_arrivals_many(product_ids: list[int], user: User | None,
     return _backorders_made_ready(sorted(served), get_settings().auto_release, user)
 
 
-def _record_fills(line_ids: list[int], note: str, user_id: int | None) -> None:
-    """_record_fill for the lines of many products: ledger, timeline and lines in three
-    statements (the timeline says each line's SKU)."""
+def _record_fills(line_ids: list[int], note: str, user_id: int | None,
+                  reference: str = "") -> None:
+    """Allocate the lines filled whole, of one product or many: ledger, timeline and lines
+    in three statements (the timeline says each line's SKU, and the reference if any)."""
     filled = OrderLine.id.in_(line_ids)
     units = OrderLine.quantity - OrderLine.allocated
     db.session.execute(insert(StockMovement).from_select(
         ["product_id", "reason", "on_hand_delta", "committed_delta", "waiting_delta",
          "reference", "note", "order_id", "user_id", "created_at"],
         select(OrderLine.product_id, literal("allocate"), literal(0), units, -units,
-               literal(""), literal(note), OrderLine.order_id, literal(user_id, Integer),
+               literal(reference), literal(note), OrderLine.order_id, literal(user_id, Integer),
                literal(utcnow(), UTCDateTime())).where(filled)))
     db.session.execute(insert(OrderEvent).from_select(
         ["order_id", "kind", "message", "user_id", "created_at"],
         select(OrderLine.order_id, literal("allocated"),
                cast(func.sum(units), String) + literal(" x ") + OrderLine.sku
-               + literal(f" allocated ({note})"),
+               + literal(f" allocated ({reference or note})"),
                literal(user_id, Integer), literal(utcnow(), UTCDateTime()))
         .where(filled).group_by(OrderLine.order_id, OrderLine.sku)))
     db.session.execute(update(OrderLine).where(filled).values(allocated=OrderLine.quantity))
@@ -201,7 +202,7 @@ def serve_waiting(product: Product, reference: str, user_id: int | None,
     partial = [a for a in allocations if a.units < need[a.line_id]]  # one at most
     source = reference or note
     if filled:
-        _record_fill(product, filled, reference, note, user_id)
+        _record_fills(filled, note, user_id, reference)
     for allocation in partial:
         db.session.execute(update(OrderLine).where(OrderLine.id == allocation.line_id)
                            .values(allocated=OrderLine.allocated + allocation.units))
@@ -216,27 +217,6 @@ def serve_waiting(product: Product, reference: str, user_id: int | None,
     product.waiting -= units
     approvals.note([product])
     return sorted({a.order_id for a in allocations})
-
-
-def _record_fill(product: Product, line_ids: list[int], reference: str, note: str,
-                 user_id: int | None) -> None:
-    """Allocate the lines filled whole: ledger, timeline and lines in three statements."""
-    filled = OrderLine.id.in_(line_ids)
-    units = OrderLine.quantity - OrderLine.allocated
-    db.session.execute(insert(StockMovement).from_select(
-        ["product_id", "reason", "on_hand_delta", "committed_delta", "waiting_delta",
-         "reference", "note", "order_id", "user_id", "created_at"],
-        select(OrderLine.product_id, literal("allocate"), literal(0), units, -units,
-               literal(reference), literal(note), OrderLine.order_id, literal(user_id, Integer),
-               literal(utcnow(), UTCDateTime())).where(filled)))
-    db.session.execute(insert(OrderEvent).from_select(
-        ["order_id", "kind", "message", "user_id", "created_at"],
-        select(OrderLine.order_id, literal("allocated"),
-               cast(func.sum(units), String)
-               + literal(f" x {product.sku} allocated ({reference or note})"),
-               literal(user_id, Integer), literal(utcnow(), UTCDateTime()))
-        .where(filled).group_by(OrderLine.order_id)))
-    db.session.execute(update(OrderLine).where(filled).values(allocated=OrderLine.quantity))
 
 
 def _backorders_made_ready(order_ids: list[int], auto_release: bool,

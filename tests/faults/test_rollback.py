@@ -261,7 +261,7 @@ USE_CASES = {
     "receipt completing an order shipping together": (
         receipt_completing_an_order_shipping_together, [
             "app.services.ledger.record", "app.services.records.lock_products",
-            "app.services.inventory.serve_waiting", "app.services.inventory._record_fill",
+            "app.services.inventory.serve_waiting", "app.services.inventory._record_fills",
             "app.services.inventory._backorders_made_ready", "Session.flush",
             "Session.commit"]),
     "staff split with payment": (staff_split_with_payment, [
@@ -272,11 +272,11 @@ USE_CASES = {
     "receipt releasing backorders": (receipt_releasing_backorders, [
         "app.services.ledger.record", "app.services.notifications.queue",
         "app.services.records.lock_products", "app.services.inventory.serve_waiting",
-        "app.services.inventory._record_fill", "app.services.inventory._backorders_made_ready",
+        "app.services.inventory._record_fills", "app.services.inventory._backorders_made_ready",
         "Session.flush", "Session.commit"]),
     "cancel serving waiting orders": (cancel_serving_waiting_orders, [
         "app.services.ledger.record", "app.services.records.lock_products",
-        "app.services.inventory.serve_waiting", "app.services.inventory._record_fill",
+        "app.services.inventory.serve_waiting", "app.services.inventory._record_fills",
         "app.services.orders.claim", *COMMON]),
     "dispatch": (dispatch, [
         "app.services.ledger.record", "app.services.notifications.queue",
