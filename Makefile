@@ -64,7 +64,7 @@ screenshots: $(VENV)/.installed-dev
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/browser/test_journeys.py \
 		tests/browser/test_browser_purchase_orders.py tests/browser/test_browser_delivery.py \
 		tests/browser/test_browser_staff_accounts.py tests/browser/test_browser_card.py \
-		tests/browser/test_browser_product_csv.py
+		tests/browser/test_browser_product_csv.py tests/browser/test_browser_catalogue_journey.py
 
 # Mutation testing of the pure rules: mutmut changes app/domain (every module in it) one
 # small change at a time and runs tests/unit against each change; every change should

@@ -1,6 +1,7 @@
 """A merchant brings a catalogue in and a shopper finds things in it, in Chromium: staff
 import a CSV whose preview shows one bad row, fix the file and import it, give a product
-a picture; a shopper searches, filters by category and sees the picture."""
+a picture; a shopper searches, filters by category and sees the picture. With
+SCREENSHOTS_DIR set, the search, a category and the product form are saved too."""
 import re
 
 import pytest
@@ -9,6 +10,7 @@ from playwright.sync_api import Page, expect
 from app.models import Role
 from tests.browser.test_browser_catalogue_search import cards
 from tests.browser.test_browser_pictures import loaded
+from tests.browser.test_journeys import screenshot
 from tests.browser.test_browser_product_csv import choose_file
 from tests.support.pictures import picture
 
@@ -46,6 +48,7 @@ def test_staff_import_a_catalogue_and_a_shopper_searches_filters_and_sees_pictur
     page.get_by_label("Pictures", exact=True).set_input_files(str(upload))
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("POT-1 saved")
+    screenshot(page, "product-form-pictures")
     page.get_by_label("Alt text", exact=True).fill("A black cast iron teapot")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("POT-1 saved")
@@ -59,11 +62,13 @@ def test_staff_import_a_catalogue_and_a_shopper_searches_filters_and_sees_pictur
     expect(teapot).to_be_visible()
     assert loaded(shopper, teapot)
     expect(shopper.get_by_text("Assam tea")).to_have_count(0)
+    screenshot(shopper, "catalogue-search")
 
     shopper.get_by_role("navigation", name="Categories").get_by_role(
         "link", name="Teaware", exact=True).click()
     expect(shopper.get_by_role("heading", level=1)).to_have_text("Teaware")
     expect(cards(shopper)).to_have_text(["Cast iron teapot", "Stoneware cup"])
+    screenshot(shopper, "catalogue-category")
     expect(shopper.get_by_role("img", name="A black cast iron teapot", exact=True)).to_be_visible()
     shopper.get_by_role("navigation", name="Categories").get_by_role(
         "link", name="Gifts", exact=True).click()
