@@ -1,5 +1,5 @@
 # make run: virtualenv, install, migrate, demo data, server on http://127.0.0.1:$(PORT)
-# make test: the whole suite, on SQLite and then on PostgreSQL
+# make test: the whole suite, on SQLite and on PostgreSQL side by side
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -41,7 +41,10 @@ run: $(VENV)/.installed-dev
 	SHOP_URL=$(SHOP_URL) $(FLASK) seed-demo
 	$(RUN_ENV) $(BIN)/honcho start
 
-test: test-needs test-sqlite test-postgres
+# The two halves run side by side (one on each core; they share nothing: each makes its
+# own databases, Redis keys and ports), each half's output printed whole when it ends.
+test: test-needs $(VENV)/.installed-dev
+	@$(MAKE) --no-print-directory --output-sync=target -j2 test-sqlite test-postgres
 
 test-needs:
 	@$(PREFLIGHT) chromium postgres
