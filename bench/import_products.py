@@ -20,17 +20,16 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
 from app.config import Config, database_url  # noqa: E402
+from tests.support.databases import scratch_database  # noqa: E402
 
 PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 
@@ -54,23 +53,11 @@ def products_file(rows: int, *, update: bool) -> bytes:
 
 @contextmanager
 def database(kind: str):
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/bench_import.sqlite3"
-        return
-    server = database_url(PG + "/postgres")
-    name = f"bench_import_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              "WHERE datname = :name"), {"name": name})
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+    """An empty database of the run's own, dropped after it."""
+    with tempfile.TemporaryDirectory() as folder:
+        server = database_url(PG + "/postgres") if kind == "postgresql" else ""
+        with scratch_database("bench_import", Path(folder), server) as url:
+            yield url
 
 
 class Counter:

@@ -21,9 +21,11 @@ test_database_url.__test__ = False
 
 
 @contextmanager
-def scratch_database(prefix: str, folder: Path) -> Iterator[str]:
-    """Yield the URL of an empty database named after `prefix`; drop it afterwards."""
-    server = test_database_url()
+def scratch_database(prefix: str, folder: Path, server: str | None = None) -> Iterator[str]:
+    """Yield the URL of an empty database named after `prefix` on the PostgreSQL `server`
+    (default: TEST_DATABASE_URL's), or a SQLite file in `folder` when there is none; drop
+    it afterwards."""
+    server = test_database_url() if server is None else server
     if not server:
         yield f"sqlite:///{folder / f'{prefix}.sqlite3'}"
         return
