@@ -357,7 +357,11 @@ def test_what_the_cards_kept_in_stripe_is_what_the_orders_record_as_paid(
     base = use_localstripe(app, localstripe, monkeypatch)
     run_state_machine_as_test(
         lambda: CardMoneyMachine(app, base),
+        # The same examples on every run, here as under CI (Hypothesis's CI profile): the
+        # checks below that each kind of step took effect then hold every time, not on
+        # most draws.
         settings=settings(max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None,
+                          derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow]))
     assert RUN["examples"] >= EXAMPLES
     for name in ("checkout", "cancel units", "cancel order", "staff refund"):
