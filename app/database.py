@@ -1,6 +1,18 @@
 """Engine set-up per database: SQLite gets WAL, a busy timeout, BEGIN IMMEDIATE for writes
-and a lower() that knows more than ASCII."""
+and a lower() that knows more than ASCII; on both, reads that need no transaction."""
 from sqlalchemy import Engine, event
+
+# A connection's execution option: its statements each see the latest commit, with no
+# BEGIN or ROLLBACK around them (read_latest_options below).
+READ_LATEST = "read_latest"
+
+
+def read_latest_options(engine: Engine) -> dict:
+    """The execution options for reads outside any transaction: PostgreSQL's autocommit;
+    on SQLite, whose driver never begins on its own here (see on_connect), no BEGIN."""
+    if engine.dialect.name == "postgresql":
+        return {READ_LATEST: True, "isolation_level": "AUTOCOMMIT"}
+    return {READ_LATEST: True}
 
 
 def unicode_lower(value):
@@ -28,5 +40,7 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
+        if connection.get_execution_options().get(READ_LATEST):
+            return  # each statement is a transaction of its own
         immediate = connection.get_execution_options().get("write_transaction")
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -35,12 +35,19 @@ STAND_IN = "__path_for__"  # letters and underscores: url_for leaves them as the
 
 
 def path_for(endpoint: str, **value: str) -> str:
-    """url_for(endpoint, name=value) for a link drawn many times on one page (a card
-    per product, a row per order): the path is built once per endpoint with a
-    stand-in value, and each link puts its value in the stand-in's place, quoted as
-    url_for quotes a path segment. url_for costs tens of microseconds a call."""
-    ((name, arg),) = value.items()
+    """url_for(endpoint) or url_for(endpoint, name=value), for a link drawn on every page
+    (the menu, the style sheets) or many times on one (a card per product, a row per
+    order): the path is built once per endpoint, with a stand-in value, and each link puts
+    its value in the stand-in's place, quoted as url_for quotes a path segment. url_for
+    costs microseconds a call, and a page draws dozens."""
     shapes = current_app.extensions.setdefault("path_for", {})
+    if not value:
+        key = (endpoint, None, request.script_root)
+        path = shapes.get(key)
+        if path is None:
+            path = shapes[key] = url_for(endpoint)
+        return path
+    ((name, arg),) = value.items()
     key = (endpoint, name, request.script_root)
     shape = shapes.get(key)
     if shape is None:

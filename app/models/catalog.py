@@ -72,7 +72,8 @@ class Product(db.Model):
     cost_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
 
     # Counts the changes to the product's pictures: part of what the storefront shows
-    # of it (services.catalog.face), so the kept pages showing it are dropped.
+    # of it (services.catalog.face), so the kept pages showing it are dropped. 0 until the
+    # product's first picture: the product page reads no pictures for it.
     pictures_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     supplier: Mapped["Supplier | None"] = relationship()  # noqa: F821

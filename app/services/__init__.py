@@ -2,6 +2,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from app.database import read_latest_options
 from app.extensions import db
 
 
@@ -34,6 +35,17 @@ def transaction() -> Iterator[None]:
     for name, args in session.info.pop(AFTER_COMMIT, []):
         JOBS[name](*args)
     send_emails_after_commit(session.info.pop(OUTBOX, []))
+
+
+def read_latest() -> None:
+    """The request's reads from here on each see the latest commit, outside any
+    transaction: no BEGIN before them, no ROLLBACK after. For a page drawn from one read
+    or a few that need not agree to the instant (the storefront's product and catalogue
+    pages: the page cache notices a change that lands while they render). A use case's
+    transaction() later in the request starts on a connection of its own, as ever."""
+    session = db.session()
+    if not session.in_transaction():
+        session.connection(execution_options=read_latest_options(db.engine))
 
 
 AFTER_COMMIT = "jobs_after_commit"

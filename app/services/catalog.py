@@ -3,11 +3,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-
 from itertools import chain
+from typing import Protocol
 
-from sqlalchemy import ColumnElement, Connection, exists, inspect, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import ColumnElement, Connection, bindparam, exists, inspect, select
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.domain.buttons import (BuyButton, Policy, StockView, buy_button,
@@ -103,13 +103,26 @@ def product_with_pictures(sku: str) -> Product | None:
                              .options(selectinload(Product.pictures)))
 
 
+# The product page's read, built once: the product and the two settings its offer needs.
+_PRODUCT_PAGE = (select(Product, StoreSettings.out_of_stock_checkout,
+                        StoreSettings.show_arrival_date)
+                 .join(StoreSettings, StoreSettings.id == SETTINGS_ID)
+                 .where(Product.sku == bindparam("sku")))
+
+
 def product_offer(sku: str) -> "Offer | None":
     """A product, its pictures and what the storefront shows for it: one query, the
-    settings row and the pictures read alongside the product's."""
-    row = db.session.execute(
-        select(Product, StoreSettings).join(StoreSettings, StoreSettings.id == SETTINGS_ID)
-        .where(Product.sku == sku).options(joinedload(Product.pictures))).unique().first()
-    return None if row is None else offer_for(*row)
+    settings read alongside the product; a second for the pictures of a product that
+    has had any (`pictures_version` is 0 until its first)."""
+    row = db.session.execute(_PRODUCT_PAGE, {"sku": sku}).first()
+    if row is None:
+        return None
+    product = row.Product
+    if product.pictures_version:
+        load_pictures(product)
+    else:
+        set_committed_value(product, "pictures", [])
+    return offer_for(product, row)
 
 
 def products_by_sku(skus: Iterable[str]) -> dict[str, Product]:
@@ -202,7 +215,14 @@ class Offer:
         return face(self.product)
 
 
-def offer_for(product: Product, settings: StoreSettings) -> Offer:
+class OfferRules(Protocol):
+    """The settings an offer follows (the settings row, or a row holding these two)."""
+
+    out_of_stock_checkout: bool
+    show_arrival_date: bool
+
+
+def offer_for(product: Product, settings: OfferRules) -> Offer:
     stock = product.stock_view
     allows = settings.out_of_stock_checkout
     button = buy_button(stock, allows)

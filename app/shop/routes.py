@@ -12,7 +12,7 @@ from app.domain.promise import order_date
 from app.extensions import limiter, page_cache
 from app.models import Order
 from app.pictures import files
-from app.services import cards, catalog, notifications, orders, orders_read
+from app.services import cards, catalog, notifications, orders, orders_read, read_latest
 from app.services.categories import all_categories
 from app.services.promises import line_dates, placed_promise
 from app.services.search import search_page
@@ -52,6 +52,7 @@ def catalogue():
     size = current_app.config["CATALOGUE_PAGE_SIZE"]
 
     def load() -> dict:
+        read_latest()
         settings = get_settings()
         categories = all_categories()
         category = next((c for c in categories if c.slug == slug), None)
@@ -83,6 +84,7 @@ def catalogue():
 def product(sku: str):
     """A product page with its quantity and buy button."""
     def load() -> dict:
+        read_latest()
         offer = catalog.product_offer(sku) or abort(404)
         # The page's CSRF token is put in per response (csrf_token()), not by the form.
         return {"offer": offer, "form": AddToCartForm(meta={"csrf": False})}
