@@ -5,8 +5,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import (ColumnElement, Select, bindparam, func, literal, or_, select,
-                        union_all)
+from sqlalchemy import (ColumnElement, Integer, Select, String, bindparam, func, literal,
+                        null, or_, select, union_all)
 from sqlalchemy.orm import aliased, selectinload, undefer
 
 from app.domain.orders import BACKORDER_STATUSES, OrderStatus
@@ -104,22 +104,26 @@ PARENT = aliased(Order, name="parent")
 LISTED = (select(Order.id, Order.reference, Order.placed_at, Order.customer_name, Order.email,
                  Order.status, Order.total, Order.amount_paid, PARENT.reference)
           .outerjoin(PARENT, PARENT.id == Order.parent_id).order_by(Order.id.desc()))
-BACKORDERS_OF = (select(Order.parent_id, Order.reference)
-                 .where(Order.parent_id.in_(bindparam("ids"))).order_by(Order.id))
-# Asked of the page's ids, not in the list's own query: there PostgreSQL plans the
-# NOT EXISTS as a scan of every waiting line in the shop, whatever the LIMIT.
-WAITING_AMONG = (select(OrderLine.order_id)
-                 .where(OrderLine.order_id.in_(bindparam("ids")),
-                        OrderLine.allocated < OrderLine.quantity).distinct())
+# Around a page of the list, in one statement: the backorders split from its orders and,
+# with no backorder, those of its orders with a line still waiting for stock. Asked of
+# the page's ids, not in the list's own query: there PostgreSQL plans the NOT EXISTS as
+# a scan of every waiting line in the shop, whatever the LIMIT.
+AROUND_PAGE = union_all(
+    select(Order.parent_id.label("order_id"), Order.reference.label("backorder"),
+           Order.id.label("backorder_id"))
+    .where(Order.parent_id.in_(bindparam("ids"))),
+    select(OrderLine.order_id, null().cast(String), null().cast(Integer))
+    .where(OrderLine.order_id.in_(bindparam("ids")), OrderLine.allocated < OrderLine.quantity)
+    .distinct(),
+).order_by("backorder_id")
 
 
 def orders_page(number: int, size: int, status: OrderStatus | None = None,
                 query: str = "", awaiting_answer: bool = False) -> Page:
     """The orders list, newest first, filtered by status and searched by order id,
     customer name or email (any part, any case) or SKU; or the orders whose shoppers
-    were asked about a delay and have not answered. Three queries: the page's rows (with
-    the reference of the order each was split from), the backorders split from them, and
-    which of them still wait for stock."""
+    were asked about a delay and have not answered. Two queries: the page's rows (with
+    the reference of the order each was split from), then what is around them."""
     stmt = LISTED.where(*order_filters(status, query))
     if awaiting_answer:
         stmt = stmt.where(Order.awaiting_answer.is_(True))
@@ -128,9 +132,11 @@ def orders_page(number: int, size: int, status: OrderStatus | None = None,
     backorders: dict[int, list[str]] = {}
     waiting: set[int] = set()
     if ids:
-        for parent_id, reference in db.session.execute(BACKORDERS_OF, {"ids": ids}):
-            backorders.setdefault(parent_id, []).append(reference)
-        waiting = set(db.session.scalars(WAITING_AMONG, {"ids": ids}))
+        for order_id, backorder, _ in db.session.execute(AROUND_PAGE, {"ids": ids}):
+            if backorder is None:
+                waiting.add(order_id)
+            else:
+                backorders.setdefault(order_id, []).append(backorder)
     listed = []
     for id_, reference, placed_at, name, email, status_, total, paid, parent in page.items:
         cancelled = status_ is OrderStatus.CANCELLED
