@@ -27,11 +27,13 @@ class Page:
         return self.number > 1
 
 
-def paginate(stmt: Select, number: int, size: int) -> Page:
-    """Fetch one page of `stmt`, asking for one row more to know if a next page exists."""
+def paginate(stmt: Select, number: int, size: int, *, rows: bool = False) -> Page:
+    """Fetch one page of `stmt` (its entities, or its rows of columns with rows=True),
+    asking for one row more to know if a next page exists."""
     number = min(max(number, 1), MAX_PAGE)
-    rows = list(db.session.scalars(stmt.limit(size + 1).offset((number - 1) * size)))
-    return Page(items=rows[:size], number=number, has_next=len(rows) > size)
+    page = stmt.limit(size + 1).offset((number - 1) * size)
+    found = list(db.session.execute(page) if rows else db.session.scalars(page))
+    return Page(items=found[:size], number=number, has_next=len(found) > size)
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,15 @@
 """Reading orders for pages: a fixed number of queries whatever their size."""
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, func, literal, or_, select, union_all
-from sqlalchemy.orm import aliased, joinedload, selectinload, undefer
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import (ColumnElement, Integer, Select, String, bindparam, func, literal,
+                        null, or_, select, union_all)
+from sqlalchemy.orm import aliased, selectinload, undefer
 
-from app.domain.orders import OrderStatus
+from app.domain.orders import BACKORDER_STATUSES, OrderStatus
 from app.domain.payments import payment_due, to_refund
 from app.extensions import db
 from app.models import Order, OrderLine, Payment, Product
@@ -80,23 +81,71 @@ def order_page(reference: str) -> Order | None:
                  selectinload(Order.backorders), undefer(Order.is_fully_allocated)))
 
 
+class ListedOrder(NamedTuple):
+    """A row of the staff orders list: what the list shows of one order, read as plain
+    columns (no ORM objects: a page of them cost more to build than to render)."""
+
+    reference: str
+    placed_at: datetime
+    customer_name: str
+    email: str
+    status: OrderStatus
+    total: Decimal
+    payment_required: Decimal
+    to_refund: Decimal
+    ready: bool  # a backorder whose every line has its stock
+    parent: str | None  # the reference of the order it was split from
+    backorders: list[str]  # the references of the backorders split from it
+
+
+# The list's statements are made once: making them cost as much as running them.
+# PARENT: the order a backorder was split from, joined to it.
+PARENT = aliased(Order, name="parent")
+LISTED = (select(Order.id, Order.reference, Order.placed_at, Order.customer_name, Order.email,
+                 Order.status, Order.total, Order.amount_paid, PARENT.reference)
+          .outerjoin(PARENT, PARENT.id == Order.parent_id).order_by(Order.id.desc()))
+# Around a page of the list, in one statement: the backorders split from its orders and,
+# with no backorder, those of its orders with a line still waiting for stock. Asked of
+# the page's ids, not in the list's own query: there PostgreSQL plans the NOT EXISTS as
+# a scan of every waiting line in the shop, whatever the LIMIT.
+AROUND_PAGE = union_all(
+    select(Order.parent_id.label("order_id"), Order.reference.label("backorder"),
+           Order.id.label("backorder_id"))
+    .where(Order.parent_id.in_(bindparam("ids"))),
+    select(OrderLine.order_id, null().cast(String), null().cast(Integer))
+    .where(OrderLine.order_id.in_(bindparam("ids")), OrderLine.allocated < OrderLine.quantity)
+    .distinct(),
+).order_by("backorder_id")
+
+
 def orders_page(number: int, size: int, status: OrderStatus | None = None,
                 query: str = "", awaiting_answer: bool = False) -> Page:
     """The orders list, newest first, filtered by status and searched by order id,
     customer name or email (any part, any case) or SKU; or the orders whose shoppers
-    were asked about a delay and have not answered."""
-    stmt = orders_query(status, query)
+    were asked about a delay and have not answered. Two queries: the page's rows (with
+    the reference of the order each was split from), then what is around them."""
+    stmt = LISTED.where(*order_filters(status, query))
     if awaiting_answer:
         stmt = stmt.where(Order.awaiting_answer.is_(True))
-    page = paginate(stmt, number, size)
-    _load_fully_allocated(page.items)
-    return page
-
-
-def orders_query(status: OrderStatus | None = None, query: str = "") -> Select:
-    """The orders list's statement, newest first."""
-    return (select(Order).where(*order_filters(status, query)).order_by(Order.id.desc())
-            .options(joinedload(Order.parent), selectinload(Order.backorders)))
+    page = paginate(stmt, number, size, rows=True)
+    ids = [row.id for row in page.items]
+    backorders: dict[int, list[str]] = {}
+    waiting: set[int] = set()
+    if ids:
+        for order_id, backorder, _ in db.session.execute(AROUND_PAGE, {"ids": ids}):
+            if backorder is None:
+                waiting.add(order_id)
+            else:
+                backorders.setdefault(order_id, []).append(backorder)
+    listed = []
+    for id_, reference, placed_at, name, email, status_, total, paid, parent in page.items:
+        cancelled = status_ is OrderStatus.CANCELLED
+        listed.append(ListedOrder(
+            reference, placed_at, name, email, status_, total,
+            payment_due(cancelled, total, paid), to_refund(cancelled, paid),
+            status_ in BACKORDER_STATUSES and id_ not in waiting, parent,
+            backorders.get(id_, [])))
+    return replace(page, items=listed)
 
 
 def order_filters(status: OrderStatus | None, query: str) -> list[ColumnElement[bool]]:
@@ -123,10 +172,9 @@ EXPORT_HEADER = ["Order", "Placed (UTC)", "Status", "Customer", "Email", "Total"
 
 def export_rows(status: OrderStatus | None, query: str) -> Iterator[list[object]]:
     """The list's orders as CSV rows, newest first, read in batches (bounded memory)."""
-    parent = aliased(Order)
     stmt = (select(Order.reference, Order.placed_at, Order.status, Order.customer_name,
-                   Order.email, Order.total, Order.amount_paid, parent.reference)
-            .outerjoin(parent, parent.id == Order.parent_id)
+                   Order.email, Order.total, Order.amount_paid, PARENT.reference)
+            .outerjoin(PARENT, PARENT.id == Order.parent_id)
             .where(*order_filters(status, query)).order_by(Order.id.desc())
             .execution_options(yield_per=500))
     for reference, placed_at, status_, name, email, total, paid, parent_ref in \
@@ -137,24 +185,16 @@ def export_rows(status: OrderStatus | None, query: str) -> Iterator[list[object]
                parent_ref or ""]
 
 
-def _load_fully_allocated(orders: list[Order]) -> None:
-    """Set is_fully_allocated for a page of orders in one query.
-
-    In the list's own query the NOT EXISTS is planned by PostgreSQL as a scan of
-    every waiting line in the shop, whatever the LIMIT; asked of the page's ids
-    it reads only their lines.
-    """
-    ids = [order.id for order in orders]
-    waiting = set(db.session.scalars(
-        select(OrderLine.order_id).where(OrderLine.order_id.in_(ids),
-                                         OrderLine.allocated < OrderLine.quantity)
-        .distinct())) if ids else set()
-    for order in orders:
-        set_committed_value(order, "is_fully_allocated", order.id not in waiting)
-
-
 # Counts stop here: each costs at most this many index entries, whatever the shop's size.
 COUNT_CAP = 1000
+
+
+# Made once, like the list's statements.
+STATUS_COUNTS = union_all(*(
+    select(literal(status.value).label("status"), func.count().label("n"))
+    .select_from(select(Order.id).where(Order.status == status)
+                 .limit(COUNT_CAP + 1).subquery())
+    for status in OrderStatus))
 
 
 def status_counts() -> dict[OrderStatus, int]:
@@ -163,9 +203,5 @@ def status_counts() -> dict[OrderStatus, int]:
     One statement; each part reads at most COUNT_CAP + 1 entries of the
     (status, id) index, so the orders list costs the same with years of orders.
     """
-    parts = [select(literal(status.value).label("status"), func.count().label("n"))
-             .select_from(select(Order.id).where(Order.status == status)
-                          .limit(COUNT_CAP + 1).subquery())
-             for status in OrderStatus]
-    counts = dict(db.session.execute(union_all(*parts)).all())
+    counts = dict(db.session.execute(STATUS_COUNTS).all())
     return {status: counts.get(status.value, 0) for status in OrderStatus}
