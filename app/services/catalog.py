@@ -103,28 +103,6 @@ def product_with_pictures(sku: str) -> Product | None:
                              .options(selectinload(Product.pictures)))
 
 
-# The product page's read, built once: the product and the two settings its offer needs.
-_PRODUCT_PAGE = (select(Product, StoreSettings.out_of_stock_checkout,
-                        StoreSettings.show_arrival_date)
-                 .join(StoreSettings, StoreSettings.id == SETTINGS_ID)
-                 .where(Product.sku == bindparam("sku")))
-
-
-def product_offer(sku: str) -> "Offer | None":
-    """A product, its pictures and what the storefront shows for it: one query, the
-    settings read alongside the product; a second for the pictures of a product that
-    has had any (`pictures_version` is 0 until its first)."""
-    row = db.session.execute(_PRODUCT_PAGE, {"sku": sku}).first()
-    if row is None:
-        return None
-    product = row.Product
-    if product.pictures_version:
-        load_pictures(product)
-    else:
-        set_committed_value(product, "pictures", [])
-    return offer_for(product, row)
-
-
 def products_by_sku(skus: Iterable[str]) -> dict[str, Product]:
     skus = list(skus)
     if not skus:
@@ -201,7 +179,7 @@ def update_product(sku: str, data: ProductData, user: User | None,
 class Offer:
     """What the storefront shows for a product: its buy button and arrival date."""
 
-    product: Product
+    product: "Product | ShownProduct"
     button: BuyButton
     arrival_date: date | None
     # The date is a purchase order's ("Backorder: expected about ..."), not the product's
@@ -222,7 +200,7 @@ class OfferRules(Protocol):
     show_arrival_date: bool
 
 
-def offer_for(product: Product, settings: OfferRules) -> Offer:
+def offer_for(product: "Product | ShownProduct", settings: OfferRules) -> Offer:
     stock = product.stock_view
     allows = settings.out_of_stock_checkout
     button = buy_button(stock, allows)
@@ -257,6 +235,59 @@ def faces(connection: Connection, product_ids: Iterable[int]) -> dict[int, tuple
     """The faces of these products as committed now, by id (a product gone is missing)."""
     rows = connection.execute(select(*FACE_COLUMNS).where(Product.id.in_(list(product_ids))))
     return {row.id: face(row) for row in rows}
+
+
+@dataclass(frozen=True)
+class ShownProduct:
+    """A product as its storefront page shows it: the columns of its face, read as plain
+    values rather than as an ORM object (on the shop's busiest page, loading one cost
+    as much as the rest of the request), and its pictures."""
+
+    id: int
+    sku: str
+    name: str
+    description: str
+    price: Decimal
+    arrival_date: date | None
+    incoming_date: date | None
+    on_hand: int
+    committed: int
+    waiting: int
+    backorder_policy: Policy
+    backorder_limit: int | None
+    pictures_version: int
+    pictures: Sequence[ProductPicture] = ()
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.committed
+
+    @property
+    def stock_view(self) -> StockView:
+        return StockView(available=self.available, policy=self.backorder_policy,
+                         waiting=self.waiting, backorder_limit=self.backorder_limit)
+
+
+# The product page's read, built once: the product's face and the two settings its
+# offer follows.
+_PRODUCT_PAGE = (select(*FACE_COLUMNS, StoreSettings.out_of_stock_checkout,
+                        StoreSettings.show_arrival_date)
+                 .join_from(Product, StoreSettings, StoreSettings.id == SETTINGS_ID)
+                 .where(Product.sku == bindparam("sku")))
+
+
+def product_offer(sku: str) -> "Offer | None":
+    """A product, its pictures and what the storefront shows for it: one query, the
+    settings read alongside the product; a second for the pictures of a product that
+    has had any (`pictures_version` is 0 until its first)."""
+    row = db.session.connection().execute(_PRODUCT_PAGE, {"sku": sku}).first()
+    if row is None:
+        return None
+    *columns, out_of_stock_checkout, show_arrival_date = row
+    pictures = list(db.session.scalars(
+        select(ProductPicture).where(ProductPicture.product_id == row.id)
+        .order_by(ProductPicture.position))) if row.pictures_version else []
+    return offer_for(ShownProduct(*columns, pictures=pictures), row)
 
 
 def written_changes(products: Iterable[Product]) -> Changes:
