@@ -64,13 +64,13 @@ def in_category(category_id: int) -> ColumnElement:
 
 
 def with_main_pictures(products: Iterable[Product]) -> None:
-    """Load the main picture of each product (`Product.main_picture`) in one query."""
+    """Load the main picture of each product (`Product.main_picture`) in one query, or
+    none when no product has ever had a picture (`pictures_version` 0)."""
     products = list(products)
-    if not products:
-        return
+    ids = [p.id for p in products if p.pictures_version]
     found = {picture.product_id: picture for picture in db.session.scalars(
-        select(ProductPicture).where(ProductPicture.product_id.in_([p.id for p in products]),
-                                     ProductPicture.position == 0))}
+        select(ProductPicture).where(ProductPicture.product_id.in_(ids),
+                                     ProductPicture.position == 0))} if ids else {}
     for product in products:
         set_committed_value(product, "main_picture", found.get(product.id))
 
@@ -266,6 +266,15 @@ class ShownProduct:
     def stock_view(self) -> StockView:
         return StockView(available=self.available, policy=self.backorder_policy,
                          waiting=self.waiting, backorder_limit=self.backorder_limit)
+
+
+_OFFER_RULES = select(StoreSettings.out_of_stock_checkout,
+                      StoreSettings.show_arrival_date).where(StoreSettings.id == SETTINGS_ID)
+
+
+def offer_rules() -> OfferRules:
+    """The two settings offers follow, read as plain values (for a page of offers)."""
+    return db.session.connection().execute(_OFFER_RULES).one()
 
 
 # The product page's read, built once: the product's face and the two settings its

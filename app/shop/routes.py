@@ -53,7 +53,7 @@ def catalogue():
 
     def load() -> dict:
         read_latest()
-        settings = get_settings()
+        rules = catalog.offer_rules()
         categories = all_categories()
         category = next((c for c in categories if c.slug == slug), None)
         if slug and category is None:
@@ -66,7 +66,7 @@ def catalogue():
             window = catalog.catalogue_page(size, category_id=category_id, after=after,
                                             before=before)
         return {"window": window, "categories": categories, "category": category,
-                "query": typed, "offers": [catalog.offer_for(p, settings) for p in window.items]}
+                "query": typed, "offers": [catalog.offer_for(p, rules) for p in window.items]}
     try:
         if typed:  # each text typed would keep a page of its own: rendered each time
             return render_template("shop/catalogue.html", **load())
