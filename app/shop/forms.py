@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, IntegerField, StringField
+from wtforms import EmailField, Form, HiddenField, IntegerField, StringField
 from wtforms.validators import (DataRequired, Email, InputRequired, Length, NumberRange,
                                 Regexp)
 
@@ -10,13 +10,20 @@ from app.forms import NumberInput, once_field
 MAX_QUANTITY = MAX_LINE_QUANTITY
 
 
-class AddToCartForm(FlaskForm):
-    """Quantity for the buy button; the button's label comes from the product's offer."""
+class QuantityForm(Form):
+    """The buy button's quantity, as the product page draws it: a plain WTForms form,
+    since the page puts its CSRF and one-time tokens in itself, per response."""
 
-    once = once_field()
     quantity = IntegerField("Quantity", default=1, widget=NumberInput(), validators=[
         InputRequired(message="Enter a quantity"),
         NumberRange(1, MAX_QUANTITY, message=f"Enter a whole number from 1 to {MAX_QUANTITY}")])
+
+
+class AddToCartForm(FlaskForm, QuantityForm):
+    """Quantity for the buy button, as posted (CSRF checked, one-time token); the
+    button's label comes from the product's offer."""
+
+    once = once_field()
 
 
 def strip(value: str | None) -> str | None:

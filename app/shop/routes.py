@@ -18,8 +18,8 @@ from app.services.promises import line_dates, placed_promise
 from app.services.search import search_page
 from app.services.settings import get_settings
 from app.shop import bp
-from app.shop.forms import (AddToCartForm, CardSetupForm, ConfirmPaymentForm, DelayAnswerForm,
-                            FindOrderForm, PayNowForm)
+from app.shop.forms import (CardSetupForm, ConfirmPaymentForm, DelayAnswerForm,
+                            FindOrderForm, PayNowForm, QuantityForm)
 
 LINK_SENT = ("If that order number and email match an order, we have sent the link to "
              "follow it to that email address.")
@@ -86,8 +86,8 @@ def product(sku: str):
     def load() -> dict:
         read_latest()
         offer = catalog.product_offer(sku) or abort(404)
-        # The page's CSRF token is put in per response (csrf_token()), not by the form.
-        return {"offer": offer, "form": AddToCartForm(meta={"csrf": False})}
+        # The page's CSRF and one-time tokens are put in per response, not by the form.
+        return {"offer": offer, "form": QuantityForm()}
     return page_cache.render(("product", sku), "shop/product.html", load,
                              shows=lambda context: faces([context["offer"]]))
 
