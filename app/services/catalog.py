@@ -92,9 +92,14 @@ def find_product(sku: str) -> Product | None:
 
 def load_pictures(product: Product) -> None:
     """Load a product's pictures in order (`Product.pictures`), for a page to show."""
-    set_committed_value(product, "pictures", list(db.session.scalars(
-        select(ProductPicture).where(ProductPicture.product_id == product.id)
-        .order_by(ProductPicture.position))))
+    set_committed_value(product, "pictures", pictures_of(product.id))
+
+
+def pictures_of(product_id: int) -> list[ProductPicture]:
+    """A product's pictures, the main one first."""
+    return list(db.session.scalars(select(ProductPicture)
+                                   .where(ProductPicture.product_id == product_id)
+                                   .order_by(ProductPicture.position)))
 
 
 def product_with_pictures(sku: str) -> Product | None:
@@ -239,9 +244,9 @@ def faces(connection: Connection, product_ids: Iterable[int]) -> dict[int, tuple
 
 @dataclass(frozen=True)
 class ShownProduct:
-    """A product as its storefront page shows it: the columns of its face, read as plain
-    values rather than as an ORM object (on the shop's busiest page, loading one cost
-    as much as the rest of the request), and its pictures."""
+    """A product as its storefront page shows it: the columns of its face (FACE_COLUMNS,
+    in their order), read as plain values rather than as an ORM object (on the shop's
+    busiest page, loading one cost as much as the rest of the read), and its pictures."""
 
     id: int
     sku: str
@@ -292,11 +297,9 @@ def product_offer(sku: str) -> "Offer | None":
     row = db.session.connection().execute(_PRODUCT_PAGE, {"sku": sku}).first()
     if row is None:
         return None
-    *columns, out_of_stock_checkout, show_arrival_date = row
-    pictures = list(db.session.scalars(
-        select(ProductPicture).where(ProductPicture.product_id == row.id)
-        .order_by(ProductPicture.position))) if row.pictures_version else []
-    return offer_for(ShownProduct(*columns, pictures=pictures), row)
+    pictures = pictures_of(row.id) if row.pictures_version else []
+    product = ShownProduct(*row[:len(FACE_COLUMNS)], pictures=pictures)
+    return offer_for(product, row)  # the row holds the two settings too
 
 
 def written_changes(products: Iterable[Product]) -> Changes:
