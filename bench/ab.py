@@ -18,7 +18,6 @@ An older commit's models are a subset of today's schema, so it reads the same co
 import argparse
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -27,23 +26,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from hidden import hidden_fields
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("product", "catalogue", "orders")
 EMAIL, PASSWORD = "ab-staff@example.com", "ab-staff-password"
 PG_SERVER = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 SMALL = "bench_1000_3000"
 
-HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>')
-NAME, VALUE = re.compile(r'name="([^"]+)"'), re.compile(r'value="([^"]*)"')
-
-
-def hidden_fields(html: str) -> dict[str, str]:
-    fields = {}
-    for tag in HIDDEN.findall(html):
-        name, value = NAME.search(tag), VALUE.search(tag)
-        if name and value:
-            fields.setdefault(name.group(1), value.group(1))
-    return fields
 
 
 def make_app(code: str, url: str):

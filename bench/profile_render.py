@@ -13,7 +13,6 @@ import argparse
 import cProfile
 import os
 import pstats
-import re
 import sys
 import time
 from pathlib import Path
@@ -24,19 +23,8 @@ from app import create_app  # noqa: E402
 from app.config import Config  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Product, Role, User  # noqa: E402
+from hidden import hidden_fields  # noqa: E402
 
-HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>')
-NAME, VALUE = re.compile(r'name="([^"]+)"'), re.compile(r'value="([^"]*)"')
-
-
-def hidden_fields(html: str) -> dict[str, str]:
-    """The first form's hidden fields (CSRF token, one-time token) as a page sends them."""
-    fields = {}
-    for tag in HIDDEN.findall(html):
-        name, value = NAME.search(tag), VALUE.search(tag)
-        if name and value:
-            fields.setdefault(name.group(1), value.group(1))
-    return fields
 EMAIL, PASSWORD = "profile-staff@example.com", "profile-staff-password"
 
 

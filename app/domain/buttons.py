@@ -30,6 +30,21 @@ class StockView:
     backorder_limit: int | None = None
 
 
+class StockFigures:
+    """What a product keeps of its stock (on_hand, committed, waiting, backorder_policy,
+    backorder_limit), as the rules read it: shared by the product as stored and as its
+    storefront page shows it."""
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.committed
+
+    @property
+    def stock_view(self) -> StockView:
+        return StockView(available=self.available, policy=self.backorder_policy,
+                         waiting=self.waiting, backorder_limit=self.backorder_limit)
+
+
 def backorder_room(stock: StockView, store_allows: bool) -> int | None:
     """How many more units may wait on backorder: None for no limit, 0 when none."""
     allowed = stock.policy is Policy.ALWAYS or (stock.policy is Policy.STORE and store_allows)

@@ -7,7 +7,7 @@ from sqlalchemy import (CheckConstraint, Column, Enum, ForeignKey, Index, Numeri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.buttons import Policy as BackorderPolicy
-from app.domain.buttons import StockView
+from app.domain.buttons import StockFigures
 from app.extensions import db
 from app.models.types import Money
 
@@ -35,7 +35,7 @@ class Category(db.Model):
         return f"<Category {self.slug}>"
 
 
-class Product(db.Model):
+class Product(StockFigures, db.Model):
     __tablename__ = "products"
     __table_args__ = (
         CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
@@ -86,15 +86,6 @@ class Product(db.Model):
     main_picture: Mapped["ProductPicture | None"] = relationship(
         primaryjoin="and_(ProductPicture.product_id == Product.id, ProductPicture.position == 0)",
         viewonly=True, uselist=False)
-
-    @property
-    def available(self) -> int:
-        return self.on_hand - self.committed
-
-    @property
-    def stock_view(self) -> StockView:
-        return StockView(available=self.available, policy=self.backorder_policy,
-                         waiting=self.waiting, backorder_limit=self.backorder_limit)
 
     def __repr__(self) -> str:
         return f"<Product {self.sku} on_hand={self.on_hand} committed={self.committed}>"

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Connection, bindparam, exists, inspect, se
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.domain.buttons import (BuyButton, Policy, StockView, buy_button,
+from app.domain.buttons import (BuyButton, Policy, StockFigures, StockView, buy_button,
                                 most_a_cart_may_take, shown_stock, units_left)
 from app.domain.errors import DomainError
 from app.extensions import db
@@ -243,7 +243,7 @@ def faces(connection: Connection, product_ids: Iterable[int]) -> dict[int, tuple
 
 
 @dataclass(frozen=True)
-class ShownProduct:
+class ShownProduct(StockFigures):
     """A product as its storefront page shows it: the columns of its face (FACE_COLUMNS,
     in their order), read as plain values rather than as an ORM object (on the shop's
     busiest page, loading one cost as much as the rest of the read), and its pictures."""
@@ -262,15 +262,6 @@ class ShownProduct:
     backorder_limit: int | None
     pictures_version: int
     pictures: Sequence[ProductPicture] = ()
-
-    @property
-    def available(self) -> int:
-        return self.on_hand - self.committed
-
-    @property
-    def stock_view(self) -> StockView:
-        return StockView(available=self.available, policy=self.backorder_policy,
-                         waiting=self.waiting, backorder_limit=self.backorder_limit)
 
 
 _OFFER_RULES = select(StoreSettings.out_of_stock_checkout,
