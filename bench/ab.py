@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from hidden import hidden_fields
+from in_process import ensure_staff, hidden_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("product", "catalogue", "orders")
@@ -55,15 +55,7 @@ def make_app(code: str, url: str):
 
 
 def add_staff(code: str, url: str) -> None:
-    app = make_app(code, url)
-    from app.extensions import db
-    from app.models import Role, User
-    with app.app_context():
-        if db.session.scalar(db.select(User).filter_by(email=EMAIL)) is None:
-            user = User(email=EMAIL, role=Role.STAFF)
-            user.set_password(PASSWORD)
-            db.session.add(user)
-            db.session.commit()
+    ensure_staff(make_app(code, url), EMAIL, PASSWORD)
 
 
 def measure(code: str, url: str, page: str, requests: int, warmup: int) -> float:

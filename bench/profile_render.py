@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app import create_app  # noqa: E402
 from app.config import Config  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.models import Product, Role, User  # noqa: E402
-from hidden import hidden_fields  # noqa: E402
+from app.models import Product  # noqa: E402
+from in_process import ensure_staff, hidden_fields  # noqa: E402
 
 EMAIL, PASSWORD = "profile-staff@example.com", "profile-staff-password"
 
@@ -36,12 +36,7 @@ class ProfileConfig(Config):
 
 
 def staff_client(app):
-    with app.app_context():
-        if db.session.scalar(db.select(User).filter_by(email=EMAIL)) is None:
-            user = User(email=EMAIL, role=Role.STAFF)
-            user.set_password(PASSWORD)
-            db.session.add(user)
-            db.session.commit()
+    ensure_staff(app, EMAIL, PASSWORD)
     client = app.test_client()
     response = client.post("/admin/login", data={**hidden_fields(client.get("/admin/login").text),
                                                  "email": EMAIL, "password": PASSWORD})
